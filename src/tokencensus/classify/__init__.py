@@ -1,0 +1,1 @@
+"""Task classification of a privacy-preserving sample of prompts."""

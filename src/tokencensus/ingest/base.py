@@ -1,0 +1,174 @@
+"""The Reader protocol, the reader registry and the helpers every reader shares.
+
+A reader turns one source file into canonical rows. It never writes: it yields
+:class:`Chunk` objects (Arrow rows, rejected records with their line numbers
+and reasons, and in-memory prompt texts for the classification sample), and
+the pipeline hands them to the store. Built-in readers register through the
+``tokencensus.readers`` entry point group, exactly as a plugin would::
+
+    [project.entry-points."tokencensus.readers"]
+    myformat = "my_package.reader:MyReader"
+
+A line-oriented JSON format only implements :meth:`JsonLinesReader.map_record`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import orjson
+import pyarrow as pa
+
+from tokencensus import schema
+from tokencensus.errors import UnknownNameError
+from tokencensus.ingest.sources import SourceFile
+
+TextFilter = Callable[[str], bool]
+CHUNK_ROWS = 65_536
+
+
+class RecordError(ValueError):
+    """A record that cannot be mapped; its message becomes the quarantine reason."""
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    reason: str
+    record_sha256: str
+
+
+@dataclass
+class Chunk:
+    """What a reader yields: rows, rejects, and prompt texts (never persisted)."""
+
+    rows: pa.RecordBatch | None
+    rejects: list[Reject] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (request_id, text)
+    lines_read: int = 0
+
+
+class Reader(ABC):
+    """One log format."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    #: Canonical columns this source can fill (shown by `tokencensus formats`).
+    provides: ClassVar[frozenset[str]]
+
+    @abstractmethod
+    def sniff(self, head: bytes) -> bool:
+        """True when the first bytes of a (decompressed) file look like this format."""
+
+    @abstractmethod
+    def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
+        """Yield chunks of canonical rows; ``want_text(request_id)`` selects prompts to keep."""
+
+
+class RowBuilder:
+    """Accumulates canonical records column-wise and emits schema.REQUESTS batches."""
+
+    def __init__(self) -> None:
+        self._cols: dict[str, list[Any]] = {f.name: [] for f in schema.REQUESTS}
+        self._defaults = {schema.REQUESTS_COUNT: 1, schema.TOKENS_ESTIMATED: False,
+                          schema.BATCH: ""}
+        self.size = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        for name, values in self._cols.items():
+            value = record.get(name)
+            values.append(self._defaults.get(name) if value is None else value)
+        self.size += 1
+
+    def flush(self) -> pa.RecordBatch | None:
+        if not self.size:
+            return None
+        arrays = [pa.array(self._cols[f.name], f.type) for f in schema.REQUESTS]
+        for values in self._cols.values():
+            values.clear()
+        self.size = 0
+        return pa.RecordBatch.from_arrays(arrays, schema=schema.REQUESTS)
+
+
+def record_id(obj: Any) -> str:
+    """Stable id for a record that has none: sha256 of its canonical JSON."""
+    return "sha256:" + hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+class JsonLinesReader(Reader):
+    """Base for formats with one JSON object per line."""
+
+    @abstractmethod
+    def map_record(self, obj: Any, want_text: TextFilter | None) -> tuple[dict[str, Any], str | None]:
+        """Canonical record (schema.REQUESTS names) and, if wanted, its prompt text.
+
+        Raise :class:`RecordError` with a reason a user can act on.
+        """
+
+    def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
+        builder = RowBuilder()
+        chunk = Chunk(rows=None)
+        from tokencensus.ingest.validate import validate
+
+        for line_no, raw in source.lines():
+            if not raw.strip():
+                continue
+            chunk.lines_read += 1
+            try:
+                obj = orjson.loads(raw)
+                record, text = self.map_record(obj, want_text)
+                record[schema.SOURCE] = self.name
+                validate(record)
+            except orjson.JSONDecodeError as e:
+                chunk.rejects.append(_reject(line_no, f"invalid JSON: {e}", raw))
+                continue
+            except RecordError as e:
+                chunk.rejects.append(_reject(line_no, str(e), raw))
+                continue
+            builder.add(record)
+            if text is not None:
+                chunk.texts.append((record[schema.REQUEST_ID], text))
+            if builder.size >= CHUNK_ROWS:
+                chunk.rows = builder.flush()
+                yield chunk
+                chunk = Chunk(rows=None)
+        chunk.rows = builder.flush()
+        yield chunk
+
+
+def _reject(line: int, reason: str, raw: bytes) -> Reject:
+    return Reject(line=line, reason=reason, record_sha256=hashlib.sha256(raw).hexdigest())
+
+
+_REGISTRY: dict[str, type[Reader]] = {}
+_loaded = False
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator adding a reader; names must be unique."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"Reader name {cls.name!r} is registered twice; rename one.")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def readers() -> dict[str, Reader]:
+    """Every registered reader by name (entry points loaded on first use)."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for ep in importlib.metadata.entry_points(group="tokencensus.readers"):
+            register(ep.load())
+    return {name: cls() for name, cls in sorted(_REGISTRY.items())}
+
+
+def get_reader(name: str) -> Reader:
+    found = readers()
+    if name not in found:
+        raise UnknownNameError("format", name, found)
+    return found[name]

@@ -1,0 +1,87 @@
+"""Opening log files: paths, directories and globs; gzip and zstd; hashing.
+
+Compression is recognised by magic bytes, not by file name, so a gzip file
+named ``.jsonl`` still reads.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import zstandard
+
+from tokencensus.errors import UnreadablePathError
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file; opens decompressed, whatever the compression."""
+
+    path: Path
+
+    def open(self) -> BinaryIO:
+        raw = open(self.path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        magic = raw.read(4)
+        raw.seek(0)
+        if magic.startswith(_GZIP_MAGIC):
+            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        if magic == _ZSTD_MAGIC:
+            reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+            return io.BufferedReader(reader)  # type: ignore[arg-type]
+        return raw
+
+    def head(self, size: int = HEAD_BYTES) -> bytes:
+        with self.open() as f:
+            return f.read(size)
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(1-based line number, line bytes), streaming."""
+        with self.open() as f:
+            yield from enumerate(f, start=1)
+
+    def sha256(self) -> str:
+        """Digest of the bytes on disk (compressed as stored), identifying the file."""
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
+
+
+def expand(paths: list[str]) -> list[SourceFile]:
+    """Files named by paths, directories (recursive) and glob patterns, sorted, unique."""
+    found: dict[Path, None] = {}
+    for arg in paths:
+        path = Path(arg)
+        if any(ch in arg for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True))
+            if not matches:
+                raise UnreadablePathError(arg, "the pattern matches no file")
+            candidates = matches
+        elif path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            candidates = [path]
+        else:
+            raise UnreadablePathError(arg, "no such file or directory")
+        for c in candidates:
+            if c.is_file() and not c.name.startswith("."):
+                found[c] = None
+    for p in found:
+        try:
+            with open(p, "rb"):
+                pass
+        except OSError as e:
+            raise UnreadablePathError(str(p), e.strerror or str(e)) from e
+    return [SourceFile(p) for p in found]

@@ -1,0 +1,114 @@
+"""Typed field access for readers, and the checks every canonical record passes.
+
+Readers pull values with :func:`get_int`, :func:`get_str`, … which raise
+:class:`~tokencensus.ingest.base.RecordError` with the field's path and the
+offending value, so a quarantine reason reads like
+``data.tokens_prompt: expected a non-negative integer, got "12x"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tokencensus import schema
+
+_EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+_INT64_LIMIT = 2**63
+
+
+def _error(message: str) -> Exception:
+    from tokencensus.ingest.base import RecordError
+
+    return RecordError(message)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def get_obj(obj: Any, key: str, path: str) -> dict[str, Any] | None:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _error(f"{path}: expected an object, got {_show(value)}")
+    return value
+
+
+def get_int(obj: dict[str, Any], key: str, path: str) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    # bool is an int subclass in Python; a JSON true is not a token count.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _error(f"{path}: expected a non-negative integer, got {_show(value)}")
+    if not 0 <= value < _INT64_LIMIT or value != int(value):
+        raise _error(f"{path}: expected a non-negative integer, got {_show(value)}")
+    return int(value)
+
+
+def get_float(obj: dict[str, Any], key: str, path: str) -> float | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _error(f"{path}: expected a number, got {_show(value)}")
+    return float(value)
+
+
+def get_bool(obj: dict[str, Any], key: str, path: str) -> bool | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise _error(f"{path}: expected true or false, got {_show(value)}")
+
+
+def get_str(obj: dict[str, Any], key: str, path: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # numeric ids (app_id) are still ids
+    raise _error(f"{path}: expected a string, got {_show(value)}")
+
+
+def get_ts(obj: dict[str, Any], key: str, path: str) -> dt.datetime | None:
+    """ISO 8601 string (UTC assumed when no offset) or Unix seconds."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            ts = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            ts = dt.datetime.fromtimestamp(value, dt.UTC)
+        else:
+            raise TypeError
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise _error(f"{path}: expected an ISO 8601 time, got {_show(value)}") from None
+    return ts if ts.tzinfo else ts.replace(tzinfo=dt.UTC)
+
+
+def validate(record: dict[str, Any]) -> None:
+    """Checks a canonical record; raises RecordError naming the field and the fix."""
+    if not record.get(schema.REQUEST_ID):
+        raise _error("missing request id")
+    ts = record.get(schema.TS)
+    if ts is None:
+        raise _error("missing timestamp")
+    if not _EARLIEST <= ts < _LATEST:
+        raise _error(f"timestamp {ts.isoformat()} is outside 2015-2100; check its unit")
+    inp, cached = record.get(schema.INPUT_TOKENS), record.get(schema.CACHED_TOKENS)
+    if inp is not None and cached is not None and cached > inp:
+        raise _error(f"cached tokens ({cached}) exceed input tokens ({inp})")
+    out, reasoning = record.get(schema.OUTPUT_TOKENS), record.get(schema.REASONING_TOKENS)
+    if out is not None and reasoning is not None and reasoning > out:
+        raise _error(f"reasoning tokens ({reasoning}) exceed output tokens ({out})")
+    reason = record.get(schema.FINISH_REASON)
+    if reason is not None and reason not in schema.FINISH_REASONS:
+        raise _error(f"finish reason {reason!r} is not one of {', '.join(schema.FINISH_REASONS)}")
