@@ -53,6 +53,9 @@ ROUTERS = frozenset({"switchpoint/router"})  # plus every `openrouter/*` id
 REASONING_PARAMS = frozenset({"reasoning", "include_reasoning"})
 OVERRIDABLE = ("display_name", "open_weights", "license", "reasoning", "release_date")
 COLUMNS = [f.name for f in schema.MODELS]
+PRICE_COLUMNS = ("price_input", "price_output", "price_cache_read")
+MODELSDEV_COSTS = ("cost_input_usd_per_m", "cost_output_usd_per_m", "cost_cache_read_usd_per_m")
+LITELLM_COSTS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost")
 
 Row = dict[str, Any]
 
@@ -91,6 +94,10 @@ def _price(value: object) -> Decimal | None:
         return None
     # repr() of a float is its shortest exact spelling, so 3e-06 stays 0.000003.
     return Decimal(repr(value) if isinstance(value, float) else str(value))
+
+
+def _per_million(text: str) -> Decimal | None:
+    return Decimal(text) / 1_000_000 if text else None
 
 
 def _base(model_id: str) -> str:
@@ -141,17 +148,18 @@ def _modelsdev_only(md: list[dict[str, str]], known: set[str]) -> dict[str, Row]
     for r in sorted(md, key=lambda r: r["openrouter_id"]):
         mid = r["openrouter_id"]
         base = _base(mid)
-        if base in known or base.startswith("~") or _is_router(base) \
-                or r["output_modalities"] != "text":
+        if (
+            base in known
+            or base.startswith("~")
+            or _is_router(base)
+            or r["output_modalities"] != "text"
+        ):
             continue
         plain = mid == base
         if base in rows and not plain:
             continue
-        per_m = Decimal(1_000_000)
-
-        def cost(col: str, plain: bool = plain, r: dict[str, str] = r) -> Decimal | None:
-            return Decimal(r[col]) / per_m if plain and r[col] else None
-
+        # A free-only listing's price (zero) is not the model's list price.
+        per_m = [_per_million(r[c]) if plain else None for c in MODELSDEV_COSTS]
         rows[base] = {
             "model": base,
             "display_name": r["name"],
@@ -159,9 +167,7 @@ def _modelsdev_only(md: list[dict[str, str]], known: set[str]) -> dict[str, Row]
             "reasoning": False,
             "release_date": None,
             "context_length": int(r["context"]) if r["context"] else None,
-            "price_input": cost("cost_input_usd_per_m"),
-            "price_output": cost("cost_output_usd_per_m"),
-            "price_cache_read": cost("cost_cache_read_usd_per_m"),
+            **dict(zip(PRICE_COLUMNS, per_m, strict=True)),
             "canonical_slugs": [],
         }
     return rows
@@ -170,8 +176,9 @@ def _modelsdev_only(md: list[dict[str, str]], known: set[str]) -> dict[str, Row]
 def _modelsdev_index(md: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     """models.dev row per base slug: the exact id first, else any of its variants."""
     index: dict[str, dict[str, str]] = {}
-    for r in sorted(md, key=lambda r: (r["openrouter_id"] != _base(r["openrouter_id"]),
-                                       r["openrouter_id"])):
+    for r in sorted(
+        md, key=lambda r: (r["openrouter_id"] != _base(r["openrouter_id"]), r["openrouter_id"])
+    ):
         index.setdefault(_base(r["openrouter_id"]), r)
     return index
 
@@ -179,19 +186,16 @@ def _modelsdev_index(md: list[dict[str, str]]) -> dict[str, dict[str, str]]:
 def _litellm_price(key: str, prices: dict[str, Any], log: list[dict[str, str]]) -> Row:
     """Prices and context of a LiteLLM key; falls back to its last logged values."""
     if key in prices:
-        p = prices[key]
-        return {"price_input": _price(p.get("input_cost_per_token")),
-                "price_output": _price(p.get("output_cost_per_token")),
-                "price_cache_read": _price(p.get("cache_read_input_token_cost")),
-                "context_length": int(p["max_input_tokens"])}
-    events = [e for e in log if e["model_key"] == key and e["input_cost_per_token"]]
-    if not events:
-        sys.exit(f"LiteLLM key {key!r} is in neither the price table nor its change log.")
-    e = events[-1]  # the log is in commit order
-    return {"price_input": _price(e["input_cost_per_token"]),
-            "price_output": _price(e["output_cost_per_token"]),
-            "price_cache_read": _price(e["cache_read_input_token_cost"]),
-            "context_length": int(e["max_input_tokens"])}
+        entry: dict[str, Any] = prices[key]
+    else:
+        events = [e for e in log if e["model_key"] == key and e["input_cost_per_token"]]
+        if not events:
+            sys.exit(f"LiteLLM key {key!r} is in neither the price table nor its change log.")
+        entry = events[-1]  # the log is in commit order
+    return {
+        **{col: _price(entry.get(k)) for col, k in zip(PRICE_COLUMNS, LITELLM_COSTS, strict=True)},
+        "context_length": int(float(entry["max_input_tokens"])),
+    }
 
 
 def _extras(curated: Path, prices: dict[str, Any], log: list[dict[str, str]]) -> dict[str, Row]:
@@ -233,6 +237,7 @@ def _latest_aliases(entries: list[dict[str, Any]], models: set[str]) -> dict[str
     ``-fast``/``-pro`` style sibling of another candidate is dropped. Aliases
     with no such model are left out rather than guessed.
     """
+
     def key(e: dict[str, Any]) -> tuple[str, int]:
         return json.dumps(e["pricing"], sort_keys=True), e["context_length"]
 
@@ -241,8 +246,13 @@ def _latest_aliases(entries: list[dict[str, Any]], models: set[str]) -> dict[str
     for alias in (e for e in entries if e["id"].startswith("~")):
         author, family = alias["id"][1:].split("/", 1)
         words = [w for w in family.split("-") if w != "latest"]
-        cands = [e for e in plain if e["id"].startswith(author + "/") and key(e) == key(alias)
-                 and all(w in e["id"].split("/", 1)[1].split("-") for w in words)]
+        cands = [
+            e
+            for e in plain
+            if e["id"].startswith(author + "/")
+            and key(e) == key(alias)
+            and all(w in e["id"].split("/", 1)[1].split("-") for w in words)
+        ]
         ids = {e["id"] for e in cands}
         cands = [e for e in cands if not any(e["id"].startswith(i + "-") for i in ids)]
         if cands:
@@ -273,11 +283,15 @@ def _write(path: Path, header: list[str], rows: Iterable[list[object]]) -> None:
 def build(shared: Path, out: Path, curated: Path = DATA) -> None:
     """Write models.csv and aliases.csv into ``out`` from ``shared``/data."""
     src = shared / "data"
-    entries = json.loads(_latest(src / "model_catalog", "openrouter_api_v1_models_*.json")
-                         .read_text(encoding="utf-8"))["data"]
+    entries = json.loads(
+        _latest(src / "model_catalog", "openrouter_api_v1_models_*.json").read_text(
+            encoding="utf-8"
+        )
+    )["data"]
     md = _read_csv(src / "model_catalog" / "modelsdev_openrouter_models.csv")
-    prices = json.loads(_latest(src / "pricing", "litellm_model_prices_*.json")
-                        .read_text(encoding="utf-8"))
+    prices = json.loads(
+        _latest(src / "pricing", "litellm_model_prices_*.json").read_text(encoding="utf-8")
+    )
     log = _read_csv(_latest(src / "pricing", "litellm_price_changelog_*.csv"))
 
     rows = _openrouter_rows(entries)
@@ -298,8 +312,11 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
 
     labs = {r["author"]: r["origin"] for r in _read_csv(curated / "labs.csv")}
     params = {r["model"]: Decimal(r["params_b"]) for r in _read_csv(curated / "params.csv")}
-    problems = [f"params.csv: {m} is not an open model in the catalog" for m in params
-                if m not in rows or rows[m].get("open_weights") is not True]
+    problems = [
+        f"params.csv: {m} is not an open model in the catalog"
+        for m in params
+        if m not in rows or rows[m].get("open_weights") is not True
+    ]
     for row in rows.values():
         row["author"] = row["model"].split("/", 1)[0]
         row["origin"] = labs.get(row["author"])
@@ -314,8 +331,7 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
         sys.exit("\n".join(sorted(set(problems))))
 
     out.mkdir(parents=True, exist_ok=True)
-    _write(out / "models.csv", COLUMNS,
-           ([rows[m].get(c) for c in COLUMNS] for m in sorted(rows)))
+    _write(out / "models.csv", COLUMNS, ([rows[m].get(c) for c in COLUMNS] for m in sorted(rows)))
 
     aliases: dict[str, tuple[str, str]] = {}
     taken: dict[str, set[str]] = {}
@@ -329,14 +345,19 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
             aliases[slug] = (targets.pop(), "canonical_slug")
     for alias, target in _latest_aliases(entries, set(rows)).items():
         aliases[alias] = (target, "latest")
-    _write(out / "aliases.csv", ["alias", "model", "kind"],
-           ([a, *aliases[a]] for a in sorted(aliases)))
+    _write(
+        out / "aliases.csv", ["alias", "model", "kind"], ([a, *aliases[a]] for a in sorted(aliases))
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared",
-                        help="folder holding data/model_catalog and data/pricing")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO.parent / "shared",
+        help="folder holding data/model_catalog and data/pricing",
+    )
     parser.add_argument("--out", type=Path, default=DATA, help="where to write the CSVs")
     args = parser.parse_args(argv)
     build(args.shared, args.out)

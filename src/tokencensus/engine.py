@@ -53,7 +53,7 @@ def _table(
 ) -> ir.Table:
     files = store.data_files(folder)
     if not files:
-        return con.create_table(name, schema_.empty_table(), temp=True)
+        return ibis.memtable(schema_.empty_table())
     # Read exactly the committed files: a crashed writer's leftovers are never listed.
     return con.read_parquet([str(f) for f in files], table_name=name)
 
@@ -70,7 +70,7 @@ def connect(store_path: str | Path, engine: str = "duckdb") -> Census:
     return Census(
         requests=_table(con, store, "requests", schema.REQUESTS, "requests"),
         labels=_table(con, store, "labels", schema.LABELS, "labels"),
-        models=con.create_table("models", catalog.models_table(), temp=True),
-        countries=con.create_table("countries", catalog.countries_table(), temp=True),
+        models=ibis.memtable(catalog.models_table()),
+        countries=ibis.memtable(catalog.countries_table()),
         backend=con,
     )

@@ -184,7 +184,7 @@ def test_mutated_records_never_crash_and_always_reconcile(
     data = json.loads(base)["data"]
     data.update(mutations)
     record = {"data": data} if wrap else data
-    lines = [orjson.dumps(record), garbage.replace(b"\n", b" ")]
+    lines = [json.dumps(record).encode(), garbage.replace(b"\n", b" ")]
     rows, rejects = [], []
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")

@@ -22,7 +22,8 @@ METRIC = "metric"
 
 
 def _ratio(num: ir.NumericValue, den: ir.NumericValue) -> ir.NumericValue:
-    return ibis.ifelse(den > 0, num / den, None)
+    # A filtered sum over no rows is NULL; with a known denominator the share is 0, not unknown.
+    return ibis.ifelse(den > 0, num.fill_null(0) / den, None)
 
 
 def _long(wide: ir.Table, names: dict[str, str]) -> ir.Table:

@@ -6,6 +6,7 @@ named ``.jsonl`` still reads.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import gzip
 import hashlib
@@ -30,24 +31,28 @@ class SourceFile:
 
     path: Path
 
-    def open(self) -> BinaryIO:
-        raw = open(self.path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
-        magic = raw.read(4)
-        raw.seek(0)
-        if magic.startswith(_GZIP_MAGIC):
-            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-        if magic == _ZSTD_MAGIC:
-            reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-            return io.BufferedReader(reader)  # type: ignore[arg-type]
-        return raw
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[BinaryIO]:
+        """The file's bytes, decompressed; closes everything it opened."""
+        with open(self.path, "rb") as raw:
+            magic = raw.read(4)
+            raw.seek(0)
+            if magic.startswith(_GZIP_MAGIC):
+                with gzip.GzipFile(fileobj=raw) as unzipped:
+                    yield unzipped  # type: ignore[misc]
+            elif magic == _ZSTD_MAGIC:
+                with zstandard.ZstdDecompressor().stream_reader(raw) as unzstd:
+                    yield io.BufferedReader(unzstd)  # type: ignore[arg-type]
+            else:
+                yield raw
 
     def head(self, size: int = HEAD_BYTES) -> bytes:
-        with self.open() as f:
+        with self.stream() as f:
             return f.read(size)
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """(1-based line number, line bytes), streaming."""
-        with self.open() as f:
+        with self.stream() as f:
             yield from enumerate(f, start=1)
 
     def sha256(self) -> str:

@@ -274,6 +274,15 @@ def hbar(
     )
 
 
+def _month_axis(s: pd.Series) -> alt.Axis | Any:
+    """Whole-number ticks for "months since start"; narrow panels would tick 0.5."""
+    if _kind(s) != "quantitative" or not s.notna().any():
+        return alt.Undefined
+    low, high = int(s.min()), int(s.max())
+    step = max(1, (high - low) // 6)
+    return alt.Axis(values=list(range(low, high + 1, step)), format="d")
+
+
 def cohort_lines(
     df: pd.DataFrame,
     *,
@@ -293,9 +302,7 @@ def cohort_lines(
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=1.5)
         .encode(
-            x=alt.X(x, type=_kind(data[x]), title=_label(x),
-                    axis=alt.Axis(tickMinStep=1, format="d")
-                    if _kind(data[x]) == "quantitative" else alt.Undefined),
+            x=alt.X(x, type=_kind(data[x]), title=_label(x), axis=_month_axis(data[x])),
             y=alt.Y(y, type="quantitative", title=None, axis=alt.Axis(format=".0%")),
             color=alt.Color(color, type="ordinal", title=_label(color),
                             scale=alt.Scale(scheme={"name": "viridis", "extent": [0, 0.85]})),

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import jinja2
+import markupsafe
 import numpy as np
 import pandas as pd
 import vl_convert
@@ -277,8 +278,7 @@ def _skip_reason(
             else f"{c} is not a column of the requests table"
             for c in missing
         )
-        empty = "has no values" if len(missing) == 1 else "have no values"
-        return f"{', '.join(missing)} {empty} in these logs ({needs})."
+        return f"These logs have no values for {', '.join(missing)}: {needs}."
     empty_tables = sorted(t for t in analysis.needs_tables if table_rows(t) == 0)
     if empty_tables:
         return "; ".join(
@@ -406,7 +406,13 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
     )
     env.filters["figures"] = _figures
+    env.filters["code"] = _code
     return env.get_template("report.html.j2")
+
+
+def _code(text: str) -> Markup:
+    """Escape ``text``, then show its `backticked` parts as code."""
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", str(markupsafe.escape(text))))
 
 
 def _figures(numbers: Sequence[int]) -> str:
