@@ -146,7 +146,8 @@ def test_compressed_files_read_transparently(tmp_path: Path, compress: str) -> N
     path = tmp_path / f"logs.jsonl.{compress}"
     data = gzip.compress(raw) if compress == "gz" else zstandard.ZstdCompressor().compress(raw)
     path.write_bytes(data)
-    [(source, reader)] = plan([str(tmp_path)])
+    [(source, reader)], unrecognized = plan([str(tmp_path)])
+    assert unrecognized == []
     assert reader.name == "openrouter"
     rows, _ = read_rows(source.path)
     assert len(rows) == 2
@@ -157,6 +158,9 @@ def test_unknown_format_and_missing_path_fail_with_the_fix(tmp_path: Path) -> No
     odd.write_text("a,b\n1,2\n")
     with pytest.raises(UnknownFormatError, match=r"odd\.csv.*Pass --format NAME"):
         plan([str(odd)])
+    # Walking a directory skips what no reader claims, and says so, instead of failing.
+    work, unrecognized = plan([str(tmp_path)])
+    assert work == [] and unrecognized == [str(odd)]
     with pytest.raises(UnreadablePathError, match="no such file"):
         plan([str(tmp_path / "missing.jsonl")])
 

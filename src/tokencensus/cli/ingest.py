@@ -50,6 +50,8 @@ def print_summary(report: ingest_.IngestReport) -> None:
     total = report.total
     table.add_row("[bold]total", "", *(f"[bold]{total[k]:,}" for k in ingest_.COUNTS))
     Console().print(table)
+    for path in report.unrecognized:
+        Console().print(f"not ingested (no reader recognised it; pass --format): {path}")
     if total["quarantined"]:
         Console().print(f"{total['quarantined']:,} record(s) quarantined with file, line and "
                         "reason in STORE/quarantine/.")

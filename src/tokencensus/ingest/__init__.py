@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tokencensus.classify.sampling import DEFAULT_RATE, in_sample
+from tokencensus.errors import UnknownFormatError
 from tokencensus.ingest.base import Reader, get_reader
 from tokencensus.ingest.detect import detect
 from tokencensus.ingest.sources import SourceFile, expand
@@ -23,6 +24,8 @@ COUNTS = ("read", "stored", "duplicate", "quarantined")
 @dataclass
 class IngestReport:
     files: list[BatchSummary] = field(default_factory=list)
+    #: Files found in a directory or glob that no reader recognised (not ingested).
+    unrecognized: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> dict[str, int]:
@@ -36,14 +39,30 @@ class IngestReport:
                  "already_ingested_as": s.skipped_as, **{k: getattr(s, k) for k in COUNTS}}
                 for s in self.files
             ],
+            "unrecognized": self.unrecognized,
         }
 
 
-def plan(paths: list[str], fmt: str | None = None) -> list[tuple[SourceFile, Reader]]:
-    """Resolve paths and formats up front, so a bad path or format fails before any write."""
-    files = expand(paths)
+def plan(
+    paths: list[str], fmt: str | None = None
+) -> tuple[list[tuple[SourceFile, Reader]], list[str]]:
+    """Resolve paths and formats up front, so a bad path or format fails before any write.
+
+    Returns the work and the files found by walking that no reader recognised.
+    """
     forced = get_reader(fmt) if fmt else None
-    return [(f, forced or detect(f)) for f in files]
+    work, unrecognized = [], []
+    for f in expand(paths):
+        if forced:
+            work.append((f, forced))
+            continue
+        try:
+            work.append((f, detect(f)))
+        except UnknownFormatError:
+            if f.explicit:
+                raise
+            unrecognized.append(str(f.path))
+    return work, unrecognized
 
 
 def ingest(
@@ -55,8 +74,8 @@ def ingest(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest every file under ``paths`` into ``store``; one batch per file."""
-    work = plan(paths, fmt)
-    report = IngestReport()
+    work, unrecognized = plan(paths, fmt)
+    report = IngestReport(unrecognized=unrecognized)
 
     def want_text(request_id: str) -> bool:
         return bool(in_sample([request_id], sample_rate)[0])

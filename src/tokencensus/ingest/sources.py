@@ -30,6 +30,9 @@ class SourceFile:
     """One input file; opens decompressed, whatever the compression."""
 
     path: Path
+    #: Named by the user (not found by walking a directory or a glob): a file the user
+    #: named must be readable as a log; one found by walking may be a README and is skipped.
+    explicit: bool = True
 
     @contextlib.contextmanager
     def stream(self) -> Iterator[BinaryIO]:
@@ -66,9 +69,10 @@ class SourceFile:
 
 def expand(paths: list[str]) -> list[SourceFile]:
     """Files named by paths, directories (recursive) and glob patterns, sorted, unique."""
-    found: dict[Path, None] = {}
+    found: dict[Path, bool] = {}
     for arg in paths:
         path = Path(arg)
+        explicit = False
         if any(ch in arg for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(arg, recursive=True))
             if not matches:
@@ -77,16 +81,16 @@ def expand(paths: list[str]) -> list[SourceFile]:
         elif path.is_dir():
             candidates = sorted(p for p in path.rglob("*") if p.is_file())
         elif path.is_file():
-            candidates = [path]
+            candidates, explicit = [path], True
         else:
             raise UnreadablePathError(arg, "no such file or directory")
         for c in candidates:
             if c.is_file() and not c.name.startswith("."):
-                found[c] = None
+                found[c] = found.get(c, False) or explicit
     for p in found:
         try:
             with open(p, "rb"):
                 pass
         except OSError as e:
             raise UnreadablePathError(str(p), e.strerror or str(e)) from e
-    return [SourceFile(p) for p in found]
+    return [SourceFile(p, explicit) for p, explicit in found.items()]
