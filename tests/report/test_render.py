@@ -379,9 +379,16 @@ def test_empty_requests_skips_everything(tmp_path: Path) -> None:
     assert "no requests" in result.path.read_text()
 
 
-def test_duplicate_analysis_names_rejected(census: Census, tmp_path: Path) -> None:
+def test_duplicate_or_path_unsafe_names_rejected(census: Census, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="test_app_tokens"):
         render_report(census, tmp_path, analyses=[AppTokens(), AppTokens()])
+
+    class Escapes(AppTokens):
+        name = "../outside"
+
+    with pytest.raises(ValueError, match="outside"):
+        render_report(census, tmp_path, analyses=[Escapes()])
+    assert not (tmp_path.parent / "outside.csv").exists()
 
 
 def test_preview_formats_cells() -> None:

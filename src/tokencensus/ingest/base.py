@@ -14,6 +14,7 @@ A line-oriented JSON format only implements :meth:`JsonLinesReader.map_record`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 from abc import ABC, abstractmethod
@@ -24,7 +25,7 @@ from typing import Any, ClassVar
 import orjson
 import pyarrow as pa
 
-from tokencensus import schema
+from tokencensus import catalog, schema
 from tokencensus.errors import UnknownNameError
 from tokencensus.ingest.sources import SourceFile
 
@@ -93,6 +94,12 @@ class RowBuilder:
             values.clear()
         self.size = 0
         return pa.RecordBatch.from_arrays(arrays, schema=schema.REQUESTS)
+
+
+@functools.lru_cache(maxsize=65_536)
+def resolve_model(raw: str | None) -> str | None:
+    """catalog.resolve, memoized: a log repeats a few hundred model names millions of times."""
+    return catalog.resolve(raw)
 
 
 def record_id(obj: Any) -> str:

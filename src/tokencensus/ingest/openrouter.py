@@ -33,8 +33,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from tokencensus import catalog, schema
-from tokencensus.ingest.base import JsonLinesReader, RecordError, TextFilter, record_id
+from tokencensus import schema
+from tokencensus.ingest.base import (
+    JsonLinesReader,
+    RecordError,
+    TextFilter,
+    record_id,
+    resolve_model,
+)
 from tokencensus.ingest.validate import get_bool, get_float, get_int, get_obj, get_str, get_ts
 
 _FINISH = {
@@ -127,7 +133,7 @@ class OpenRouterGenerationReader(JsonLinesReader):
             schema.USER_ID: user,
             schema.APP: app or None,
             schema.MODEL_RAW: model_raw,
-            schema.MODEL: catalog.resolve(model_raw),
+            schema.MODEL: resolve_model(model_raw),
             schema.PROVIDER: get_str(data, "provider_name", p + "provider_name"),
             schema.INPUT_TOKENS: input_tokens,
             schema.CACHED_TOKENS: None if estimated else get_int(

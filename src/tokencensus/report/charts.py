@@ -24,7 +24,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-WIDTH = 660
+WIDTH = 620
 HEIGHT = 300
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 # Tableau 10: distinguishable, and familiar from the study's own figures.

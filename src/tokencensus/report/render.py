@@ -56,6 +56,7 @@ Progress = Callable[[int, int, str], None]
 PREVIEW_ROWS = 25
 # Columns named like this holding only values in [0, 1] are shown as percentages.
 _PERCENT_NAME = re.compile(r"share|retention|rate|fraction", re.IGNORECASE)
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 #: What kind of log field fills each request column, for "not supported" reasons.
 PROVIDED_BY: dict[str, str] = {
@@ -102,7 +103,7 @@ EMPTY_TABLE: dict[str, str] = {
 class ReportResult:
     """What :func:`render_report` wrote and what it could not draw.
 
-    ``errors`` maps analysis names to ``"ExceptionType: message"``;
+    ``errors`` maps analysis names to ``"ExceptionType while <stage>: message"``;
     ``tracebacks`` holds the full text for debugging.
     """
 
@@ -156,17 +157,14 @@ def render_report(
     started = time.perf_counter()
     params = params or Params()
     chosen = list(all_analyses() if analyses is None else analyses)
-    names = [a.name for a in chosen]
-    if len(set(names)) != len(names):
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"Analyses passed twice: {', '.join(dupes)}. Pass each name once.")
+    _check_names([a.name for a in chosen])
     out = Path(out_dir)
     data_dir = out / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
 
     overview = _overview(census)
     coverage = census.coverage()
-    table_rows = _TableRows(census)
+    table_rows = _table_counter(census)
     entries: list[_Entry] = []
     for done, analysis in enumerate(chosen, 1):
         entry = _Entry(analysis, anchor=f"a-{_slug(analysis.name)}")
@@ -215,7 +213,7 @@ def _run(entry: _Entry, census: Census, params: Params, data_dir: Path, images: 
         stage = "writing findings"
         entry.findings = [str(s) for s in analysis.findings(df)]
         stage = "drawing its chart"
-        spec = charts.apply_theme(_to_dict(analysis.chart(charts.chart_frame(df))))
+        spec = charts.apply_theme(analysis.chart(charts.chart_frame(df)).to_dict())
         entry.spec = _script_json(spec)
         if images:
             stage = "exporting its chart images"
@@ -226,11 +224,14 @@ def _run(entry: _Entry, census: Census, params: Params, data_dir: Path, images: 
         log.debug("Analysis %s failed while %s", analysis.name, stage, exc_info=True)
 
 
-def _to_dict(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    spec = chart.to_dict()
-    if not isinstance(spec, dict):
-        raise TypeError(f"chart() returned {type(chart).__name__}, not an Altair chart")
-    return spec
+def _check_names(names: list[str]) -> None:
+    """Names become file names under data/, so each must be unique and path-safe."""
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"Analyses passed twice: {', '.join(dupes)}. Pass each name once.")
+    bad = [n for n in names if not _SAFE_NAME.fullmatch(n)]
+    if bad:
+        raise ValueError(f"Analysis names must be letters, digits, '_', '-' or '.': {bad}.")
 
 
 def _write_images(spec: dict[str, Any], stem: Path, files: dict[str, str]) -> None:
@@ -251,18 +252,17 @@ def _remove_outputs(data_dir: Path, name: str) -> None:
         (data_dir / f"{name}{suffix}").unlink(missing_ok=True)
 
 
-class _TableRows:
+def _table_counter(census: Census) -> Callable[[str], int]:
     """Row counts of the Census side tables, each counted once and only if asked."""
+    counts: dict[str, int] = {}
 
-    def __init__(self, census: Census) -> None:
-        self._census = census
+    def count(name: str) -> int:
+        if name not in counts:
+            table = getattr(census, name, None)
+            counts[name] = 0 if table is None else int(table.count().to_pyarrow().as_py() or 0)
+        return counts[name]
 
-    @functools.cache  # noqa: B019 - one instance per render, freed with it
-    def __call__(self, name: str) -> int:
-        table = getattr(self._census, name, None)
-        if table is None:
-            return 0
-        return int(table.count().to_pyarrow().as_py() or 0)
+    return count
 
 
 def _skip_reason(
