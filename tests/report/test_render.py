@@ -440,6 +440,17 @@ def test_charts_use_temporal_x_and_inline_data() -> None:
         assert spec["datasets"] and any("tooltip" in str(k) for k in spec["encoding"])
 
 
+def test_charts_accept_empty_results() -> None:
+    # An analysis may filter its chart down to nothing (e.g. no cohort big enough).
+    df = pd.DataFrame({"week": pd.Series([], dtype=object), "group": pd.Series([], dtype=object),
+                       "share": pd.Series([], dtype="float64"),
+                       "m": pd.Series([], dtype="int64")})
+    _spec(charts.stacked_area(df, x="week", y="share", color="group", title="t", y_title="y"))
+    _spec(charts.lines(df, x="week", y="share", color="group", title="t", y_title="y"))
+    _spec(charts.hbar(df, x="share", y="group", title="t", x_title="x"))
+    _spec(charts.cohort_lines(df, facet="group", x="m", y="share", color="week", title="t"))
+
+
 def test_apply_theme_keeps_chart_config() -> None:
     spec = charts.apply_theme({"mark": "bar", "config": {"axis": {"labelFontSize": 20}}})
     assert spec["config"]["axis"]["labelFontSize"] == 20

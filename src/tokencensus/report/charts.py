@@ -33,6 +33,8 @@ PALETTE = [
     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 ]
 UNKNOWN = "(unknown)"
+# pandas' string dtype; Altair types it without guessing (an object column it must infer).
+_STR = pd.StringDtype(na_value=float("nan"))
 
 THEME: dict[str, Any] = {
     "font": FONT,
@@ -85,7 +87,7 @@ def chart_frame(df: pd.DataFrame) -> pd.DataFrame:
     so a week starting Monday 00:00 UTC shows as that Monday in every time zone
     (an offset-carrying string would show as Sunday evening in the Americas).
     ``datetime.date`` and ``Decimal`` objects, which Altair cannot serialize,
-    become datetimes and floats.
+    become datetimes and floats; empty object columns become strings.
     """
     out = df.copy()
     for col in out.columns:
@@ -95,8 +97,9 @@ def chart_frame(df: pd.DataFrame) -> pd.DataFrame:
         elif s.dtype == object:
             values = s.dropna()
             if len(values) == 0:
-                continue
-            if all(isinstance(v, dt.date) for v in values):
+                # Altair cannot infer a type from an empty object column and warns.
+                out[col] = s.astype(_STR)
+            elif all(isinstance(v, dt.date) for v in values):
                 out[col] = pd.to_datetime(s, utc=True).dt.tz_localize(None)
             elif all(isinstance(v, Decimal) for v in values):
                 out[col] = s.astype("float64")
@@ -145,7 +148,8 @@ def _x_tooltip(data: pd.DataFrame, x: str) -> alt.Tooltip:
 
 def _groups(data: pd.DataFrame, color: str) -> pd.DataFrame:
     """Group labels as strings, nulls shown as ``(unknown)`` rather than dropped."""
-    data[color] = data[color].astype(object).where(data[color].notna(), UNKNOWN).map(str)
+    s = data[color]
+    data[color] = s.astype(object).where(s.notna(), UNKNOWN).map(str).astype(_STR)
     return data
 
 

@@ -415,8 +415,8 @@ def _code(text: str) -> Markup:
     return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", str(markupsafe.escape(text))))
 
 
-def _figures(numbers: Sequence[int]) -> str:
-    if not numbers:
+def _figures(figures: Sequence[int]) -> str:
+    if not figures:
         return ""
-    label = "Figure" if len(numbers) == 1 else "Figures"
-    return f"{label} {', '.join(str(n) for n in numbers)} of the study"
+    label = "Figure" if len(figures) == 1 else "Figures"
+    return f"{label} {', '.join(str(n) for n in figures)} of the study"

@@ -57,11 +57,11 @@ PROFILES: Final = {
     "reasoning": (14.0, 22.0, 8.0, 14.0, 2.0, 4.0, 5.0, 10.0, 3.0, 2.0, 1.0, 8.0, 7.0),
     "utility":   (4.0, 8.0, 8.0, 3.0, 26.0, 3.0, 3.0, 3.0, 3.0, 11.0, 8.0, 8.0, 12.0),
 }
-PROGRAMMING_TREND: Final = 2.2  # programming weight multiplier at the end vs the start
+PROGRAMMING_TREND: Final = 3.0  # programming weight at the end / at the start (profiles: end)
 
 # Mean native tokens per request, (start, end), geometric in between; lognormal sigma.
 PROMPT_MEAN: Final = {
-    "programming": (3500, 20000), "roleplay": (2600, 4800), "technology": (800, 2200),
+    "programming": (3500, 20000), "roleplay": (2800, 5500), "technology": (800, 2200),
     "science": (700, 1800), "translation": (500, 900), "health": (400, 800),
     "finance": (600, 1500), "academia": (1200, 2800), "legal": (1500, 3500),
     "marketing": (600, 1200), "marketing/seo": (800, 1600), "trivia": (150, 300),
@@ -69,11 +69,11 @@ PROMPT_MEAN: Final = {
 }
 PROMPT_SIGMA: Final = 1.0
 COMPLETION_MEAN: Final = {
-    "programming": (260, 520), "roleplay": (200, 320), "technology": (240, 380),
-    "science": (260, 420), "translation": (320, 450), "health": (240, 380),
-    "finance": (240, 380), "academia": (320, 520), "legal": (300, 480),
-    "marketing": (260, 380), "marketing/seo": (320, 480), "trivia": (60, 90),
-    "other": (200, 300),
+    "programming": (170, 340), "roleplay": (130, 210), "technology": (160, 250),
+    "science": (170, 270), "translation": (210, 300), "health": (160, 250),
+    "finance": (160, 250), "academia": (210, 340), "legal": (200, 310),
+    "marketing": (170, 250), "marketing/seo": (210, 310), "trivia": (40, 60),
+    "other": (130, 200),
 }
 COMPLETION_SIGMA: Final = 0.8
 
@@ -165,7 +165,7 @@ _CODE = {"coding": 1.0}
 _RP = {"roleplay": 1.0}
 
 MODELS: Final[dict[str, ModelSim]] = {
-    "openai/gpt-4o-mini": ModelSim(1.1, {"assistant": .5, "utility": .4, "roleplay": .1},
+    "openai/gpt-4o-mini": ModelSim(1.3, {"assistant": .5, "utility": .4, "roleplay": .1},
                                    later_decay=("2024-11-01", 300)),
     "openai/gpt-4o": ModelSim(0.8, {"assistant": .6, "roleplay": .2, "coding": .2},
                               superseded_by="openai/gpt-4.1", half_life_days=120),
@@ -176,15 +176,15 @@ MODELS: Final[dict[str, ModelSim]] = {
     "openai/gpt-5": ModelSim(1.1, {"coding": .5, "reasoning": .3, "assistant": .2},
                              think_ratio=1.5),
     "anthropic/claude-3.5-sonnet": ModelSim(
-        1.8, {"coding": .45, "roleplay": .35, "assistant": .2},
+        1.5, {"coding": .25, "roleplay": .5, "assistant": .25},
         superseded_by="anthropic/claude-3.7-sonnet", half_life_days=45),
     "anthropic/claude-3.7-sonnet": ModelSim(
-        2.4, {"coding": .6, "roleplay": .25, "assistant": .15}, think=0.3, think_ratio=0.8,
+        2.4, {"coding": .45, "roleplay": .35, "assistant": .2}, think=0.3, think_ratio=0.8,
         superseded_by="anthropic/claude-sonnet-4", half_life_days=40),
     "anthropic/claude-sonnet-4": ModelSim(
         3.0, {"coding": .75, "roleplay": .15, "assistant": .1}, ramp_days=7, think=0.3,
         think_ratio=0.8, superseded_by="anthropic/claude-sonnet-4.5", half_life_days=60,
-        cohort=Cohort("2025-05-01", 61, sticky=0.5, boost=3.0)),
+        cohort=Cohort("2025-05-01", 61, sticky=0.4, boost=3.0)),
     "anthropic/claude-opus-4": ModelSim(0.5, {"coding": .7, "assistant": .2, "roleplay": .1},
                                         ramp_days=7, think=0.4, think_ratio=0.8,
                                         later_decay=("2025-08-05", 45)),
@@ -201,7 +201,7 @@ MODELS: Final[dict[str, ModelSim]] = {
     "google/gemini-2.5-pro": ModelSim(
         1.6, {"coding": .45, "reasoning": .25, "roleplay": .15, "assistant": .15},
         ramp_days=20, think_ratio=1.2,
-        cohort=Cohort("2025-06-01", 30, sticky=0.5, boost=3.0)),
+        cohort=Cohort("2025-06-01", 30, sticky=0.4, boost=3.0)),
     "x-ai/grok-code-fast-1": ModelSim(1.5, _CODE, ramp_days=7, think_ratio=0.7),
     "x-ai/grok-4": ModelSim(0.4, {"reasoning": .4, "assistant": .3, "coding": .3},
                             think_ratio=1.5),
@@ -211,26 +211,27 @@ MODELS: Final[dict[str, ModelSim]] = {
     "deepseek/deepseek-r1": ModelSim(
         3.0, {"reasoning": .5, "roleplay": .4, "coding": .1}, ramp_days=7, think_ratio=1.8,
         free=True, superseded_by="deepseek/deepseek-r1-0528", half_life_days=45,
-        cohort=Cohort("2025-01-20", 40, returns=0.55, return_days=105, boost=1.5)),
+        cohort=Cohort("2025-01-20", 40, returns=0.55, return_days=105, boost=4.0)),
     "deepseek/deepseek-chat-v3-0324": ModelSim(
         3.0, {"roleplay": .6, "coding": .2, "assistant": .2}, ramp_days=7, free=True,
         superseded_by="deepseek/deepseek-chat-v3.1", half_life_days=60),
     "deepseek/deepseek-r1-0528": ModelSim(
         1.5, {"reasoning": .5, "roleplay": .35, "coding": .15}, ramp_days=7, think_ratio=1.6,
         free=True, superseded_by="deepseek/deepseek-chat-v3.1", half_life_days=60),
-    "deepseek/deepseek-chat-v3.1": ModelSim(2.0, {"roleplay": .4, "coding": .4,
+    "deepseek/deepseek-chat-v3.1": ModelSim(2.0, {"roleplay": .55, "coding": .25,
                                                   "assistant": .2}, ramp_days=7, think=0.3),
     "qwen/qwen-2.5-72b-instruct": ModelSim(
         1.0, {"assistant": .4, "utility": .3, "coding": .2, "roleplay": .1},
         superseded_by="qwen/qwen3-235b-a22b", half_life_days=60),
     "qwen/qwen3-235b-a22b": ModelSim(1.2, {"assistant": .3, "coding": .3, "roleplay": .2,
                                            "reasoning": .2}, free=True, think=0.5),
-    "qwen/qwen3-coder": ModelSim(1.5, _CODE, ramp_days=7, free=True),
-    "z-ai/glm-4.5": ModelSim(1.5, {"coding": .6, "roleplay": .25, "assistant": .15},
+    "qwen/qwen3-coder": ModelSim(1.0, _CODE, ramp_days=7, free=True),
+    "z-ai/glm-4.5": ModelSim(1.5, {"coding": .35, "roleplay": .45, "assistant": .2},
                              ramp_days=7, think=0.5),
-    "moonshotai/kimi-k2": ModelSim(1.3, {"coding": .5, "roleplay": .3, "assistant": .2},
+    "moonshotai/kimi-k2": ModelSim(1.3, {"coding": .3, "roleplay": .5, "assistant": .2},
                                    ramp_days=7, free=True),
-    "minimax/minimax-m2": ModelSim(1.5, {"coding": .8, "assistant": .2}, ramp_days=7,
+    "minimax/minimax-m2": ModelSim(1.5, {"coding": .5, "assistant": .25, "roleplay": .25},
+                                   ramp_days=7,
                                    think_ratio=0.8),
     "meta-llama/llama-3.3-70b-instruct": ModelSim(
         2.0, {"roleplay": .5, "utility": .3, "assistant": .2}, free=True,
@@ -245,7 +246,7 @@ MODELS: Final[dict[str, ModelSim]] = {
         0.8, {"utility": .5, "roleplay": .3, "assistant": .2}, free=True),
     "google/gemma-3-27b-it": ModelSim(0.8, {"utility": .4, "roleplay": .3, "assistant": .3},
                                       free=True),
-    "openai/gpt-oss-120b": ModelSim(2.0, {"coding": .4, "assistant": .3, "utility": .2,
+    "openai/gpt-oss-120b": ModelSim(2.0, {"coding": .2, "assistant": .35, "utility": .35,
                                           "reasoning": .1}, ramp_days=7, think_ratio=0.7),
     "openai/gpt-oss-20b": ModelSim(1.0, {"utility": .5, "coding": .3, "assistant": .2},
                                    ramp_days=7, think_ratio=0.6, free=True),
@@ -285,13 +286,13 @@ TOKENIZER: Final = {
 # Billing countries: (ISO code, token share %, prompt language, share of prompts in it).
 COUNTRIES: Final = (
     ("US", 45.6, "en", 1.0), ("CA", 1.3, "en", 1.0), ("MX", 0.3, "es", 0.8),
-    ("SG", 9.2, "zh", 0.1), ("CN", 6.0, "zh", 0.5), ("KR", 2.9, "ko", 0.3),
-    ("JP", 1.8, "ja", 0.45), ("IN", 1.6, "en", 1.0), ("HK", 1.4, "zh", 0.5),
-    ("TW", 0.9, "zh", 0.6), ("VN", 0.8, "en", 1.0), ("TH", 1.1, "th", 0.9),
+    ("SG", 9.2, "zh", 0.1), ("CN", 6.0, "zh", 0.5), ("KR", 2.9, "ko", 0.35),
+    ("JP", 1.8, "ja", 0.55), ("IN", 1.6, "en", 1.0), ("HK", 1.4, "zh", 0.5),
+    ("TW", 0.9, "zh", 0.6), ("VN", 0.8, "en", 1.0), ("TH", 1.3, "th", 0.9),
     ("ID", 0.7, "en", 1.0), ("IL", 0.5, "en", 1.0), ("AE", 0.5, "en", 1.0),
     ("TR", 0.4, "en", 1.0), ("PH", 0.4, "en", 1.0), ("MY", 0.4, "en", 1.0),
-    ("DE", 7.5, "de", 0.12), ("NL", 2.65, "en", 1.0), ("GB", 2.5, "en", 1.0),
-    ("FR", 1.6, "fr", 0.3), ("RU", 2.6, "ru", 0.9), ("ES", 0.9, "es", 0.75),
+    ("DE", 7.5, "de", 0.13), ("NL", 2.65, "en", 1.0), ("GB", 2.5, "en", 1.0),
+    ("FR", 1.6, "fr", 0.4), ("RU", 2.6, "ru", 0.9), ("ES", 0.9, "es", 0.75),
     ("PL", 0.7, "en", 1.0), ("SE", 0.5, "en", 1.0), ("CH", 0.5, "de", 0.15),
     ("IT", 0.6, "en", 1.0), ("UA", 0.5, "ru", 0.4), ("IE", 0.3, "en", 1.0),
     ("FI", 0.2, "en", 1.0), ("CZ", 0.25, "en", 1.0), ("BR", 0.7, "pt", 0.65),
@@ -301,7 +302,7 @@ COUNTRIES: Final = (
 )
 ASIA: Final = frozenset({"SG", "CN", "KR", "JP", "IN", "HK", "TW", "VN", "TH", "ID", "IL", "AE",
                          "TR", "PH", "MY"})
-ASIA_TREND: Final = (0.5, 1.15)  # Asian accounts' weight among new users, start -> end
+ASIA_TREND: Final = (0.5, 1.45)  # Asian accounts' weight among new users, start -> end
 LANGUAGES: Final = ("en", "zh", "ru", "es", "th", "de", "fr", "ja", "ko", "pt")
 
 # Apps (HTTP referers), heavy-tailed within each kind.

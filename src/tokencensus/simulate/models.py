@@ -133,7 +133,7 @@ def build_plan(start: dt.date, end: dt.date, rng: np.random.Generator,
     share /= share.sum(axis=1, keepdims=True)
 
     profiles = {k: np.array(v) / sum(v) for k, v in cal.PROFILES.items()}
-    trend = cal.PROGRAMMING_TREND ** x
+    trend = cal.PROGRAMMING_TREND ** (x - 1.0)
     cat_p = np.zeros((len(slugs), days, len(cal.CATEGORIES)))
     for j, sim in enumerate(sims):
         base = sum(w * profiles[p] for p, w in sim.mix.items())
