@@ -41,6 +41,7 @@ FOUNDATION_MONTH = 3
 FOUNDATION_MARGIN = 0.10
 BOOMERANG_MARGIN = 0.05
 CHART_MODELS = 6
+MAX_FINDINGS = 10
 
 
 def wilson_lower(successes: float, n: float, z: float = 1.96) -> float:
@@ -84,19 +85,31 @@ class RetentionCohorts(Analysis):
 
     def chart(self, result: pd.DataFrame) -> alt.TopLevelMixin:
         sizes = result.groupby(s.MODEL)[COHORT_USERS].max().nlargest(CHART_MODELS).index
-        shown = result[result[s.MODEL].isin(sizes) & (result[COHORT_USERS] >= MIN_COHORT)]
-        shown = shown.assign(**{COHORT: shown[COHORT].dt.strftime("%Y-%m")})
-        return charts.cohort_lines(shown, facet=s.MODEL, x=MONTHS_SINCE, y=RETENTION,
+        shown = result[result[s.MODEL].isin(sizes)]
+        big = shown[shown[COHORT_USERS] >= MIN_COHORT]
+        # Small logs may have no cohort of MIN_COHORT users; draw the largest ones rather
+        # than an empty panel.
+        if big.empty and not shown.empty:
+            largest = shown[shown[MONTHS_SINCE] == 0].nlargest(4 * CHART_MODELS, COHORT_USERS)
+            big = shown.merge(largest[[s.MODEL, COHORT]], on=[s.MODEL, COHORT])
+        big = big.assign(**{COHORT: big[COHORT].dt.strftime("%Y-%m")})
+        return charts.cohort_lines(big, facet=s.MODEL, x=MONTHS_SINCE, y=RETENTION,
                                    color=COHORT, title=self.title)
 
     def findings(self, result: pd.DataFrame) -> list[str]:
         out: list[str] = []
         for model, curves in result.groupby(s.MODEL, sort=True):
-            out.extend(foundational_cohorts(str(model), curves))
-            out.extend(boomerangs(str(model), curves))
+            foundational = foundational_cohorts(str(model), curves)
+            out.extend(foundational[:2])
+            returning = boomerangs(str(model), curves)
+            if returning:
+                more = (f" ({len(returning) - 1} more cohort(s) of this model too)"
+                        if len(returning) > 1 else "")
+                out.append(returning[0] + more)
         if not out:
-            out.append("No cohort met the foundational or boomerang rule.")
-        return out
+            out.append(f"No cohort of at least {MIN_COHORT} users met the foundational or "
+                       "boomerang rule.")
+        return out[:MAX_FINDINGS]
 
 
 def foundational_cohorts(model: str, curves: pd.DataFrame) -> list[str]:

@@ -16,6 +16,10 @@ it goes to:
   ``{"data": {...}, "request": {"model", "user", "stream", "tools"?,
   "messages"?}, "country": "US"}``; ``messages`` only on the requests in the
   deterministic prompt sample (:func:`tokencensus.classify.sampling.in_sample`).
+  ``latency`` is the total time and ``generation_time`` the time spent
+  generating, both ms, as OpenRouter documents them; ``:free`` variants and errors cost 0; BYOK requests report the
+  upstream cost as ``total_cost``; ``native_tokens_cached`` is 0 without a
+  cache hit and ``native_tokens_reasoning`` null for non-reasoning models.
 * :func:`simulate_to_store`: canonical rows (:data:`tokencensus.schema.REQUESTS`)
   straight into a census store, for large runs.
 * :class:`Simulation` ``.record_batches()``: the canonical Arrow batches themselves.
@@ -127,8 +131,8 @@ class SimConfig:
 class Simulation:
     """One simulated traffic run: build once, then stream chunks to any writer.
 
-    >>> sim = Simulation(SimConfig(rows=5_000, users=200))           # doctest: +SKIP
-    >>> sum(b.num_rows for b in sim.record_batches()), sim.truth.config["rows"]  # doctest: +SKIP
+    >>> sim = Simulation(SimConfig(rows=5_000, users=200))
+    >>> sum(b.num_rows for b in sim.record_batches()), sim.truth.config["rows"]
     (5000, 5000)
     """
 
@@ -144,8 +148,8 @@ class Simulation:
         self.generator = TrafficGenerator(self.plan, self.population, config.seed)
         self.vocab = Vocab(self.plan, self.population, self.generator.providers)
         table = countries if countries is not None else catalog.countries_table()
-        continents = dict(zip(table["country"].to_pylist(), table["continent"].to_pylist(),
-                              strict=True))
+        continents = {str(k): str(v) for k, v in zip(table["country"].to_pylist(),
+                                                     table["continent"].to_pylist(), strict=True)}
         self._acc = TruthAccumulator(self.plan, continents)
         self._labels: list[dict[str, str]] = []
         self._truth: Truth | None = None

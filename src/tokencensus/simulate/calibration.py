@@ -184,7 +184,7 @@ MODELS: Final[dict[str, ModelSim]] = {
     "anthropic/claude-sonnet-4": ModelSim(
         3.0, {"coding": .75, "roleplay": .15, "assistant": .1}, ramp_days=7, think=0.3,
         think_ratio=0.8, superseded_by="anthropic/claude-sonnet-4.5", half_life_days=60,
-        cohort=Cohort("2025-05-01", 61, sticky=0.4, boost=3.0)),
+        cohort=Cohort("2025-05-01", 61, sticky=0.3, boost=3.0)),
     "anthropic/claude-opus-4": ModelSim(0.5, {"coding": .7, "assistant": .2, "roleplay": .1},
                                         ramp_days=7, think=0.4, think_ratio=0.8,
                                         later_decay=("2025-08-05", 45)),
@@ -201,7 +201,7 @@ MODELS: Final[dict[str, ModelSim]] = {
     "google/gemini-2.5-pro": ModelSim(
         1.6, {"coding": .45, "reasoning": .25, "roleplay": .15, "assistant": .15},
         ramp_days=20, think_ratio=1.2,
-        cohort=Cohort("2025-06-01", 30, sticky=0.4, boost=3.0)),
+        cohort=Cohort("2025-06-01", 30, sticky=0.3, boost=3.0)),
     "x-ai/grok-code-fast-1": ModelSim(1.5, _CODE, ramp_days=7, think_ratio=0.7),
     "x-ai/grok-4": ModelSim(0.4, {"reasoning": .4, "assistant": .3, "coding": .3},
                             think_ratio=1.5),

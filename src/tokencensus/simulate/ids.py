@@ -10,7 +10,8 @@ _GOLDEN = 0x9E3779B97F4A7C15
 
 
 def mix64(values: np.ndarray, seed: int) -> np.ndarray:
-    """A bijection of uint64 (splitmix64's finalizer after a seeded offset): distinct in, distinct out."""
+    """A bijection of uint64 (splitmix64's finalizer after a seeded offset): distinct stays
+    distinct."""
     z = values.astype(np.uint64) + np.uint64(_GOLDEN * ((seed % (1 << 64)) | 1) % (1 << 64))
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)

@@ -136,7 +136,7 @@ def build_plan(start: dt.date, end: dt.date, rng: np.random.Generator,
     trend = cal.PROGRAMMING_TREND ** (x - 1.0)
     cat_p = np.zeros((len(slugs), days, len(cal.CATEGORIES)))
     for j, sim in enumerate(sims):
-        base = sum(w * profiles[p] for p, w in sim.mix.items())
+        base = np.sum([w * profiles[p] for p, w in sim.mix.items()], axis=0)
         cat_p[j] = base[None, :]
         cat_p[j, :, cal.CAT["programming"]] *= trend
     cat_p /= cat_p.sum(axis=2, keepdims=True)
@@ -182,7 +182,7 @@ def adoption_weights(plan: Plan) -> np.ndarray:
         if cohort and cohort.boost:
             lo = plan.day_of(cal.day(cohort.start))
             w[max(lo, 0):max(lo + cohort.days, 0), j] *= 1.0 + cohort.boost
-    return w / w.sum(axis=1, keepdims=True)
+    return np.asarray(w / w.sum(axis=1, keepdims=True))
 
 
 def provider_table(plan: Plan) -> tuple[tuple[str, ...], np.ndarray]:

@@ -61,7 +61,7 @@ def _sample_rows(cdf: np.ndarray, rows: np.ndarray, rng: np.random.Generator) ->
     for lo in range(0, len(rows), step):
         part = cdf[rows[lo:lo + step]]
         out[lo:lo + step] = (u[lo:lo + step, None] > part).sum(axis=1)
-    return np.minimum(out, cdf.shape[1] - 1)
+    return np.asarray(np.minimum(out, cdf.shape[1] - 1))
 
 
 def _engagements(plan: Plan, n_users: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:

@@ -68,7 +68,7 @@ class Chunk:
 
 
 def _lognormal(rng: np.random.Generator, mean: np.ndarray, sigma: float) -> np.ndarray:
-    return rng.lognormal(np.log(mean) - sigma * sigma / 2, sigma)
+    return np.asarray(rng.lognormal(np.log(mean) - sigma * sigma / 2, sigma))
 
 
 def _by_category(table: dict[str, float], default: float) -> np.ndarray:
@@ -79,7 +79,7 @@ def _interp_category(table: dict[str, tuple[float, float]], default: tuple[float
                      category: np.ndarray, x: np.ndarray) -> np.ndarray:
     lo = np.array([table.get(c, default)[0] for c in cal.CATEGORIES])[category]
     hi = np.array([table.get(c, default)[1] for c in cal.CATEGORIES])[category]
-    return lo + (hi - lo) * x
+    return np.asarray(lo + (hi - lo) * x)
 
 
 class TrafficGenerator:
@@ -170,8 +170,9 @@ class TrafficGenerator:
         byok = pop.user_byok[user] & (plan.group[model] == PROPRIETARY) & ~free
         p_in, p_out, p_cache = plan.price_in[model], plan.price_out[model], plan.price_cache[model]
         cost = (inp - cached) * p_in + cached * p_cache + output * p_out
-        cost = np.where(free | (finish == ERROR), 0.0, cost)
-        discount = np.where(free | (finish == ERROR), 0.0, cached * (p_in - p_cache))
+        cost = np.round(np.where(free | (finish == ERROR), 0.0, cost), 12)
+        discount = np.round(np.where(free | (finish == ERROR), 0.0, cached * (p_in - p_cache)),
+                            12)
 
         tps = self._tps[provider] * rng.lognormal(0.0, 0.3, n)
         ttft = (rng.lognormal(np.log(np.where(plan.group[model] == PROPRIETARY, 650, 450)), 0.5)

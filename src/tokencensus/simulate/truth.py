@@ -53,8 +53,8 @@ def write_truth(truth: Truth, path: str | Path) -> Path:
 
 def _pct(part: np.ndarray, whole: np.ndarray | float) -> np.ndarray:
     whole_arr = np.asarray(whole, dtype=float)
-    return np.divide(100.0 * part, whole_arr, out=np.zeros(np.broadcast(part, whole_arr).shape),
-                     where=whole_arr > 0)
+    out = np.zeros(np.broadcast(part, whole_arr).shape)
+    return np.asarray(np.divide(100.0 * part, whole_arr, out=out, where=whole_arr > 0))
 
 
 def _r(values: np.ndarray, digits: int = 4) -> list[float]:

@@ -52,14 +52,17 @@ class Vocab:
         self.arrow_finish = pa.array(FINISH, pa.string())
 
 
-def _strings_from_codes(codes: np.ndarray) -> pa.Array:
+def _strings_from_codes(codes: np.ndarray) -> pa.Array[Any]:
+    """A string array straight from fixed-width ASCII rows, without Python strings."""
     n, width = codes.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
-    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets),
-                                                  pa.py_buffer(np.ascontiguousarray(codes))])
+    data = np.ascontiguousarray(codes).tobytes()
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets.tobytes()),
+                                                  pa.py_buffer(data)])
 
 
-def _take(values: pa.Array, index: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
+def _take(values: pa.Array[Any], index: np.ndarray,
+          null: np.ndarray | None = None) -> pa.Array[Any]:
     return values.take(pa.array(index, mask=null))
 
 
@@ -130,9 +133,11 @@ def write_jsonl(ch: Chunk, vocab: Vocab, seed: int, sample_rate: float,
         req_ids, upstream, family.tolist(), ch.cost.tolist(), ch.cache_discount.tolist(),
         has_cache.tolist(), created, (ch.model * 2 + ch.free).tolist(), ch.free.tolist(),
         ch.app.tolist(), ch.streamed.tolist(), ch.cancelled.tolist(), ch.provider.tolist(),
-        ch.ttft.astype(np.int64).tolist(),
+        # OpenRouter documents `latency` as the total latency and `generation_time` as the
+        # time spent generating, so the time before the first token is their difference.
+        ch.gen_time.astype(np.int64).tolist(),
         np.nan_to_num(ch.moderation, nan=-1).astype(np.int64).tolist(),
-        ch.gen_time.astype(np.int64).tolist(), ch.finish.tolist(),
+        (ch.gen_time - ch.ttft).astype(np.int64).tolist(), ch.finish.tolist(),
         ch.norm_prompt.tolist(), ch.norm_completion.tolist(), ch.input.tolist(),
         ch.output.tolist(), ch.reasoning.tolist(), reasoning_model.tolist(),
         ch.cached.tolist(), ch.media.tolist(), ch.search.tolist(), ch.byok.tolist(),
@@ -140,7 +145,7 @@ def write_jsonl(ch: Chunk, vocab: Vocab, seed: int, sample_rate: float,
         ch.country.tolist(), strict=True,
     )
     for i, (rid, up, fam, cost, disc, cache_ok, ts, raw, free, app, stream, cancel, prov,
-            ttft, moder, gen, fin, tp, tc, nin, nout, reas, reas_ok, cached, media, search,
+            total_ms, moder, gen, fin, tp, tc, nin, nout, reas, reas_ok, cached, media, search,
             byok, user, tools, tset, in_smp, country) in enumerate(cols):
         user_name = users[user]
         data = {
@@ -155,7 +160,7 @@ def write_jsonl(ch: Chunk, vocab: Vocab, seed: int, sample_rate: float,
             "streamed": stream,
             "cancelled": cancel,
             "provider_name": vocab.providers[prov],
-            "latency": ttft,
+            "latency": total_ms,
             "moderation_latency": None if moder < 0 else moder,
             "generation_time": gen,
             "finish_reason": FINISH[fin],

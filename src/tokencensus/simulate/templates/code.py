@@ -1,5 +1,8 @@
 """Code, logs and configs that programming prompts quote, in any language."""
 
+# Logs and stack traces are quoted verbatim, long lines included.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 SNIPPETS = (

@@ -35,9 +35,9 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
                    "gefaltete Karte über den Tisch"),
         "line": ("Glaubst du wirklich, die Gilde lässt uns einfach gehen?", "Wir brechen im "
                  "Morgengrauen auf. Bist du dabei?"),
-        "char": ("Kaelen", "Mira Falkenberg"), "char_desc": ("ein zynischer Söldner mit "
-                                                            "weichem Herz", "eine geniale, "
-                                                            "aber leichtsinnige Ingenieurin"),
+        "char": ("Kaelen", "Mira Falkenberg"),
+        "char_desc": ("ein zynischer Söldner mit weichem Herz",
+                      "eine geniale, aber leichtsinnige Ingenieurin"),
         "device": ("iPhone 15", "Pixel 8", "Laptop"),
         "symptom": ("verliert ständig die Bluetooth-Verbindung", "ist nach einer Stunde leer"),
         "target_lang": ("Englische", "Französische", "Spanische"),
@@ -74,9 +74,9 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
                    "sur la table"),
         "line": ("Tu crois vraiment que la guilde va nous laisser partir ?", "On part à "
                  "l'aube. Tu viens ou pas ?"),
-        "char": ("Élise", "Capitaine Morvan"), "char_desc": ("une mercenaire cynique au grand "
-                                                           "cœur", "un ingénieur brillant "
-                                                           "mais imprudent"),
+        "char": ("Élise", "Capitaine Morvan"),
+        "char_desc": ("une mercenaire cynique au grand cœur",
+                      "un ingénieur brillant mais imprudent"),
         "target_lang": ("anglais", "allemand", "espagnol"), "tone": ("formel", "détendu"),
         "passage": ("Merci pour votre commande ! Votre colis a quitté notre entrepôt ce matin "
                     "et devrait arriver sous trois à cinq jours ouvrés.",),
@@ -89,10 +89,12 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
     }),
     "ja": ({
         "programming": (
-            T("Programming/Other", "{snippet}\n\nこのエラーの原因と直し方を教えてください。", weight=3),
+            T("Programming/Other",
+              "{snippet}\n\nこのエラーの原因と直し方を教えてください。", weight=3),
         ),
         "roleplay": (
-            T("Roleplaying Games", "*{action}*「{line}」", system="あなたは{char}、{char_desc}です。"
+            T("Roleplaying Games",
+              "*{action}*「{line}」", system="あなたは{char}、{char_desc}です。"
               "常にキャラクターを保ち、三人称で描写し、ユーザーの台詞や行動は書かないでください。"),
         ),
         "translation": (
@@ -107,8 +109,10 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
         "other": (T("Casual Chat", "{chat}"),),
     }, {
         "action": ("腕を組んでドア枠にもたれかかる", "折りたたんだ地図をテーブルの上で滑らせる"),
-        "line": ("本当にギルドが俺たちを見逃すと思ってるのか？", "夜明けに出発する。一緒に来るか？"),
-        "char": ("カイ", "ミラ"), "char_desc": ("皮肉屋だが情に厚い傭兵", "天才肌で無鉄砲な飛空艇技師"),
+        "line": ("本当にギルドが俺たちを見逃すと思ってるのか？",
+                 "夜明けに出発する。一緒に来るか？"),
+        "char": ("カイ", "ミラ"),
+        "char_desc": ("皮肉屋だが情に厚い傭兵", "天才肌で無鉄砲な飛空艇技師"),
         "target_lang": ("英語", "中国語", "韓国語"), "tone": ("丁寧", "カジュアル"),
         "passage": ("ご注文ありがとうございます。商品は本日午前に倉庫から発送され、3〜5営業日で"
                     "お届け予定です。",),
@@ -119,7 +123,8 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
     }),
     "ko": ({
         "programming": (
-            T("Programming/Other", "{snippet}\n\n이 에러 원인이 뭔가요? 어떻게 고치면 될까요?", weight=3),
+            T("Programming/Other",
+              "{snippet}\n\n이 에러 원인이 뭔가요? 어떻게 고치면 될까요?", weight=3),
         ),
         "roleplay": (
             T("Roleplaying Games", "*{action}* \"{line}\"", system="너는 {char}, {char_desc}야. "
@@ -134,7 +139,8 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
     }, {
         "action": ("팔짱을 낀 채 문틀에 기댄다", "접힌 지도를 탁자 위로 밀어준다"),
         "line": ("길드가 우리를 그냥 보내줄 거라고 생각해?", "새벽에 출발한다. 같이 갈 거야?"),
-        "char": ("카엘", "서하늘"), "char_desc": ("냉소적이지만 정 많은 용병", "천재적이지만 무모한 기술자"),
+        "char": ("카엘", "서하늘"),
+        "char_desc": ("냉소적이지만 정 많은 용병", "천재적이지만 무모한 기술자"),
         "target_lang": ("영어", "일본어"), "tone": ("정중하게", "편하게"),
         "passage": ("주문해 주셔서 감사합니다. 상품은 오늘 오전 물류센터에서 출고되었으며 "
                     "영업일 기준 3~5일 내에 도착할 예정입니다.",),
@@ -143,7 +149,8 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
     }),
     "pt": ({
         "programming": (
-            T("Programming/Other", "{snippet}\n\nO que está causando isso e como resolvo?", weight=3),
+            T("Programming/Other",
+              "{snippet}\n\nO que está causando isso e como resolvo?", weight=3),
         ),
         "roleplay": (
             T("Roleplaying Games", "*{action}* — {line}", system="Você é {char}, {char_desc}. "
@@ -164,8 +171,8 @@ LANGS: dict[str, tuple[dict[str, tuple[T, ...]], dict[str, tuple[str, ...]]]] = 
                    "pela mesa"),
         "line": ("Você acha mesmo que a guilda vai deixar a gente sair?", "Partimos ao "
                  "amanhecer. Você vem?"),
-        "char": ("Caio", "Luana Prado"), "char_desc": ("um mercenário cínico de bom coração",
-                                                      "uma engenheira genial e imprudente"),
+        "char": ("Caio", "Luana Prado"),
+        "char_desc": ("um mercenário cínico de bom coração", "uma engenheira genial e imprudente"),
         "target_lang": ("inglês", "espanhol"), "tone": ("formal", "descontraído"),
         "passage": ("Obrigado pelo seu pedido! Seu pacote saiu do nosso centro de distribuição "
                     "hoje de manhã e deve chegar em três a cinco dias úteis.",),

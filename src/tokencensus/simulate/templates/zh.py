@@ -20,7 +20,8 @@ TEMPLATES: dict[str, tuple[T, ...]] = {
         T("Roleplaying Games", "*{action}*「{line}」", system=CARD, weight=4),
         T("Writers Resources", "我在写一部{genre}小说，第{num}章里主角{plot}。请帮我续写下一场戏，"
           "大约一千字，{style}。"),
-        T("Adult", "*{action}*「{flirt}」", system=CARD + "这是一个慢热的恋爱故事，亲密场景点到为止。"),
+        T("Adult",
+          "*{action}*「{flirt}」", system=CARD + "这是一个慢热的恋爱故事，亲密场景点到为止。"),
     ),
     "technology": (
         T("Consumer Electronics", "我的{device}更新系统以后{symptom}，重启和还原网络设置都试过了，"
@@ -30,17 +31,20 @@ TEMPLATES: dict[str, tuple[T, ...]] = {
     "science": (
         T("Machine Learning & AI", "我在用{dataset}微调{ml_model}，结果{ml_issue}。学习率{lr}，"
           "batch size {bs}，应该先从哪里排查？", weight=3),
-        T("Machine Learning & AI", "能不能通俗地解释一下{ml_concept}，然后再给出数学推导？", weight=2),
+        T("Machine Learning & AI",
+          "能不能通俗地解释一下{ml_concept}，然后再给出数学推导？", weight=2),
         T("Physics", "为什么{physics_q}？请用大学一年级能听懂的方式解释。"),
     ),
     "translation": (
-        T("Foreign Language Resources", "请把下面这段话翻译成{target_lang}，语气{tone}：\n\n{passage}",
+        T("Foreign Language Resources",
+          "请把下面这段话翻译成{target_lang}，语气{tone}：\n\n{passage}",
           weight=2),
         T("Translation & Localization", "把这些 App 文案本地化成{target_lang}，占位符保持不变：\n\n"
           "{ui_strings}"),
     ),
     "health": (
-        T("Health Conditions", "我今年{age}岁，最近{duration}一直{body_symptom}，{extra}。需要去医院吗？"
+        T("Health Conditions",
+          "我今年{age}岁，最近{duration}一直{body_symptom}，{extra}。需要去医院吗？"
           "应该挂哪个科？", weight=2),
         T("Nutrition & Fitness", "我想{fitness_goal}，每周练{sessions}次，能帮我安排一个饮食和训练"
           "计划吗？"),
@@ -48,19 +52,22 @@ TEMPLATES: dict[str, tuple[T, ...]] = {
     "finance": (
         T("Investing", "我{age}岁，手里有{amount}元存款，是买{invest_a}还是{invest_b}好？"
           "打算放{years}年。"),
-        T("Personal Finance", "帮我做一个月度预算：税后收入{amount}元，房租{rent}元，我想{money_goal}。"),
+        T("Personal Finance",
+          "帮我做一个月度预算：税后收入{amount}元，房租{rent}元，我想{money_goal}。"),
     ),
     "academia": (
         T("Academic Writing", "帮我润色一下论文里的这段话，让论证更清楚：\n\n「{academic_para}」"),
         T("Homework Help", "{homework}"),
     ),
     "legal": (
-        T("Contracts", "下面是{contract}里的一条条款，作为{party}，这条对我有什么风险？\n\n「{clause}」"),
+        T("Contracts",
+          "下面是{contract}里的一条条款，作为{party}，这条对我有什么风险？\n\n「{clause}」"),
         T("Employment Law", "公司{employment_issue}，这样合法吗？我该怎么维权？"),
     ),
     "marketing": (
         T("Advertising", "帮我给{product}写{n}条广告文案，目标人群是{audience}，风格要{tone}。"),
-        T("Social Media Marketing", "给{product}做一个两周的{platform}内容排期，每周发{sessions}次。"),
+        T("Social Media Marketing",
+          "给{product}做一个两周的{platform}内容排期，每周发{sessions}次。"),
     ),
     "marketing/seo": (
         T("Search Engine Optimization", "围绕关键词「{keyword}」写一份 SEO 文章大纲，包括搜索意图、"
@@ -84,7 +91,8 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "rows": ("一千二百万", "八十万", "四千万"),
     "action": ("靠在门框上，双手抱胸", "把一张折好的地图推到你面前", "拔出长剑挡在你身前",
                "紧张地看了一眼客栈门口"),
-    "line": ("你真觉得商会会放我们走？", "把你昨晚在码头看到的都告诉我。", "天一亮就出发，你跟不跟？"),
+    "line": ("你真觉得商会会放我们走？", "把你昨晚在码头看到的都告诉我。",
+             "天一亮就出发，你跟不跟？"),
     "char": ("沈清秋", "林夜", "苏婉", "顾长风", "白露"),
     "char_desc": ("一个嘴硬心软的江湖剑客", "天才但冲动的机关师", "流亡在外的北境王族后裔",
                   "表面温和、暗中修习禁术的藏书阁管事"),
@@ -93,7 +101,8 @@ SLOTS: dict[str, tuple[str, ...]] = {
                  "用户是角色走私船上新来的水手。"),
     "genre": ("仙侠", "科幻", "悬疑", "都市言情"),
     "num": ("三", "七", "十二"),
-    "plot": ("终于和多年未见的父亲当面对质", "发现手里的藏宝图是伪造的", "必须在救城和救弟弟之间做选择"),
+    "plot": ("终于和多年未见的父亲当面对质", "发现手里的藏宝图是伪造的",
+             "必须在救城和救弟弟之间做选择"),
     "style": ("多用对话", "节奏紧凑一些", "用第三人称有限视角"),
     "flirt": ("你一直盯着我看，我该高兴还是担心？", "再待一会儿吧，外面的雨还没停。"),
     "device": ("iPhone 15", "华为 Mate 60", "小米 14", "MacBook Air"),
@@ -112,9 +121,11 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "physics_q": ("天空是蓝色的而晚霞是红色的", "冰会浮在水面上", "陀螺转起来不会倒"),
     "target_lang": ("英文", "日文", "韩文", "法文", "德文"),
     "tone": ("正式一点", "轻松自然", "专业但友好"),
-    "passage": ("感谢您的订购！您的包裹今天上午已从仓库发出，预计三到五个工作日送达。如有缺件或损坏，"
+    "passage": ("感谢您的订购！您的包裹今天上午已从仓库发出，预计三到五个工作日送达。如有缺件或"
+      "损坏，"
                 "请直接回复本邮件，我们会第一时间处理。",
-                "市议会周二投票决定把夜间公交线路延伸到北部郊区，理由是新体育场启用后夜间客流增长了四成。"
+                "市议会周二投票决定把夜间公交线路延伸到北部郊区，理由是新体育场启用后夜间客流增"
+                  "长了四成。"
                 "延伸线路将试运行到明年年底。"),
     "ui_strings": ('"cart.empty": "购物车是空的"\n"checkout.cta": "去结算"\n'
                    '"cart.items": "购物车里有 {{count}} 件商品"',),
@@ -138,13 +149,17 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "party": ("客户", "乙方", "承租方"),
     "clause": ("服务方有权提前三十日通知调整服务费用，用户继续使用服务即视为接受调整后的费用。",
                "乙方在合作期间产生的全部成果，包括其原有的技术资料，知识产权均归甲方所有。"),
-    "employment_issue": ("入职以后才让我签竞业协议", "连续三个月没发加班费", "没提前通知就调了我的班"),
+    "employment_issue": ("入职以后才让我签竞业协议", "连续三个月没发加班费",
+                         "没提前通知就调了我的班"),
     "product": ("一款健身餐外卖", "降噪耳机", "面向小团队的项目管理软件", "在线英语课"),
     "n": ("5", "8", "10"),
     "audience": ("上班族", "大学生", "小企业老板"),
     "platform": ("小红书", "抖音", "微信公众号"),
     "keyword": ("小户型升降桌推荐", "家庭堆肥怎么做", "房产中介用什么CRM"),
-    "trivia_q": ("太阳系里哪颗行星的卫星最多？", "世界上面积最小的国家是哪个？", "成年人一共有多少块骨头？"),
-    "history_q": ("柏林墙是哪一年倒塌的？为什么？", "秦始皇统一六国用了多少年？", "第一次世界大战是怎么爆发的？"),
-    "chat": ("好无聊啊，陪我聊会儿天", "推荐几本像《三体》一样好看的科幻小说", "今晚有鸡肉、米饭和菠菜，做点什么好？"),
+    "trivia_q": ("太阳系里哪颗行星的卫星最多？", "世界上面积最小的国家是哪个？",
+                 "成年人一共有多少块骨头？"),
+    "history_q": ("柏林墙是哪一年倒塌的？为什么？", "秦始皇统一六国用了多少年？",
+                  "第一次世界大战是怎么爆发的？"),
+    "chat": ("好无聊啊，陪我聊会儿天", "推荐几本像《三体》一样好看的科幻小说",
+             "今晚有鸡肉、米饭和菠菜，做点什么好？"),
 }
