@@ -54,3 +54,15 @@ def test_formats_lists_the_openrouter_reader() -> None:
     formats = json.loads(tc("formats", "--json").stdout)
     openrouter = next(f for f in formats if f["name"] == "openrouter")
     assert "input_tokens" in openrouter["provides"]
+
+
+def test_demo_runs_end_to_end_and_prints_the_report_path(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    done = tc("demo", "--rows", "20000", "--out", str(out))
+    report = Path(done.stdout.strip().splitlines()[-1])
+    assert report == (out / "report.html").resolve() and report.stat().st_size > 500_000
+    assert (out / "truth.json").exists() and (out / "store" / "manifest.json").exists()
+    assert sorted(p.name for p in (out / "data").glob("*.csv")) != []
+    # Rerunning replaces the store instead of deduplicating every record away.
+    again = tc("demo", "--rows", "20000", "--out", str(out))
+    assert "20,000" in again.stdout
