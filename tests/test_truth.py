@@ -7,8 +7,6 @@ with numpy from the generator's own arrays, an independent code path.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 

@@ -137,7 +137,8 @@ class Store:
 
     def data_files(self, folder: str) -> list[Path]:
         """Committed files of ``folder`` (requests, labels or quarantine), in commit order."""
-        return [self.root / f for b in self._manifest["batches"] for f in b["files"].get(folder, [])]
+        return [self.root / f for b in self._manifest["batches"]
+                for f in b["files"].get(folder, [])]
 
     def find_ingested(self, sha256: str) -> dict[str, Any] | None:
         return next((b for b in self._manifest["batches"] if b.get("sha256") == sha256), None)
@@ -246,8 +247,9 @@ class BatchWriter:
         seq = pa.array(np.arange(self._staged, self._staged + n, dtype=np.int64))
         table = pa.Table.from_arrays([*table.columns, seq], schema=self._rows_schema)
         if self._rows is None:
+            # Staging is read once and deleted: cheap compression beats small files here.
             self._rows = pq.ParquetWriter(self.dir / "rows.parquet", self._rows_schema,
-                                          compression="zstd")
+                                          compression="snappy")
         self._rows.write_table(table)
         self._staged += n
 
@@ -328,21 +330,23 @@ class BatchWriter:
             anti = ("WHERE request_id NOT IN (SELECT request_id FROM read_parquet($existing))"
                     if existing else "")
             cols = ", ".join(f'"{c}"' for c in schema.REQUESTS.names)
-            con.execute(
-                f"""CREATE TEMP TABLE fresh AS
-                    SELECT {cols}, strftime(ts, '%Y-%m') AS month FROM (
-                      SELECT * FROM read_parquet($staged)
-                      QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY {_SEQ}) = 1
-                    ) {anti}""",
+            (staged_rows, distinct) = con.execute(
+                "SELECT count(*), count(DISTINCT request_id) FROM read_parquet($staged)",
+                {"staged": staged}).fetchone() or (0, 0)
+            # The window that keeps first occurrences is the costly step; most batches
+            # have no internal duplicate and skip it.
+            source = (f"""(SELECT * FROM read_parquet($staged)
+                         QUALIFY row_number() OVER (PARTITION BY request_id
+                                                    ORDER BY {_SEQ}) = 1)"""
+                      if distinct < staged_rows else "read_parquet($staged)")
+            # COPY reports how many rows it wrote: no need to materialize the batch first.
+            written = con.execute(
+                f"""COPY (SELECT {cols}, strftime(ts, '%Y-%m') AS month FROM {source} {anti})
+                    TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month),
+                                FILENAME_PATTERN '{self.summary.batch}-{{i}}')""",
                 {"staged": staged, **({"existing": existing} if existing else {})},
-            )
-            (stored,) = con.execute("SELECT count(*) FROM fresh").fetchone() or (0,)
-            if stored:
-                con.execute(
-                    f"""COPY (SELECT * FROM fresh ORDER BY ts) TO '{out}'
-                        (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month),
-                         FILENAME_PATTERN '{self.summary.batch}-{{i}}')"""
-                )
+            ).fetchone()
+            stored = written[0] if written else 0
             return int(stored)
         finally:
             con.close()

@@ -50,7 +50,8 @@ def test_layout_is_month_partitioned_parquet_with_the_canonical_schema(tmp_path:
     manifest = json.loads((store.root / "manifest.json").read_text())
     assert manifest["schema_version"] == schema.SCHEMA_VERSION
     entry = manifest["batches"][0]
-    assert (entry["read"], entry["stored"], entry["duplicate"], entry["quarantined"]) == (3, 3, 0, 0)
+    counts = (entry["read"], entry["stored"], entry["duplicate"], entry["quarantined"])
+    assert counts == (3, 3, 0, 0)
 
 
 def test_first_occurrence_wins_within_a_batch(tmp_path: Path) -> None:

@@ -85,7 +85,8 @@ def with_model_attributes(census: Census, t: ir.Table) -> ir.Table:
 
 def weekly_share(t: ir.Table, by: str, value: ir.Value | None = None) -> ir.Table:
     """Per week and ``by`` value: summed value and its share of the week's total."""
-    agg = t.group_by([WEEK, by]).aggregate(**{VALUE: value if value is not None else t[VALUE].sum()})
+    summed = value if value is not None else t[VALUE].sum()
+    agg = t.group_by([WEEK, by]).aggregate(**{VALUE: summed})
     total = agg[VALUE].sum().over(ibis.window(group_by=agg[WEEK]))
     return agg.mutate(**{SHARE: ibis.ifelse(total > 0, agg[VALUE] / total, None)}).order_by(
         [WEEK, by])

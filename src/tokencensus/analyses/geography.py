@@ -48,7 +48,8 @@ class _ShareTable(Analysis):
         if result.empty:
             return []
         top = result.iloc[0]
-        listing = ", ".join(f"{r[self.key]} {r[PERCENT]:.2f}%" for _, r in result.head(5).iterrows())
+        listing = ", ".join(f"{r[self.key]} {r[PERCENT]:.2f}%"
+                            for _, r in result.head(5).iterrows())
         return [f"{top[self.key]} leads with {top[PERCENT]:.2f}% of tokens.",
                 f"Top {min(5, len(result))}: {listing}."]
 

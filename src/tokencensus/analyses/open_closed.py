@@ -65,9 +65,9 @@ class OpenClosedShare(_SourceGroups):
             out.append(f"Over the whole period: {parts}.")
         if "Chinese open" in wide:
             peak = wide.loc[wide["Chinese open"].idxmax()]
+            start = c.window_mean(wide, "Chinese open", 4, last=False)
             out.append(f"Chinese open models peaked at {c.pct(peak['Chinese open'])} in the week "
-                       f"of {peak[c.WEEK]:%Y-%m-%d}, from {c.pct(c.window_mean(wide, 'Chinese open', 4, last=False))} "
-                       "in the first 4 weeks.")
+                       f"of {peak[c.WEEK]:%Y-%m-%d}, from {c.pct(start)} in the first 4 weeks.")
         if "Unknown" in totals and grand > 0 and totals["Unknown"] / grand > 0.01:
             out.append(f"{c.pct(totals['Unknown'] / grand)} of tokens went to models the catalog "
                        "does not know; `tokencensus models unknown` lists them.")

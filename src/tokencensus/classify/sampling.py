@@ -11,7 +11,7 @@ and the simulator marks exactly the rows ingest will classify.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 import numpy as np
@@ -32,3 +32,15 @@ def in_sample(request_ids: Iterable[str], rate: float = DEFAULT_RATE) -> np.ndar
     threshold = rate * _SCALE
     keys = np.fromiter((sample_key(r) for r in request_ids), dtype=np.float64)
     return keys < threshold
+
+
+def selector(rate: float = DEFAULT_RATE) -> Callable[[str], bool]:
+    """Per-record test, for streaming readers (same answer as :func:`in_sample`)."""
+    if not 0.0 < rate <= 1.0:
+        raise ValueError(f"Sample rate must be in (0, 1], got {rate}.")
+    threshold = rate * _SCALE
+
+    def selected(request_id: str) -> bool:
+        return sample_key(request_id) < threshold
+
+    return selected

@@ -27,7 +27,7 @@ _debug = {"on": False}
 
 @app.callback()
 def _options(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks, not one-line errors."),
 ) -> None:
     _debug["on"] = debug
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tokencensus.classify.sampling import DEFAULT_RATE, in_sample
+from tokencensus.classify.sampling import DEFAULT_RATE, selector
 from tokencensus.errors import UnknownFormatError
 from tokencensus.ingest.base import Reader, get_reader
 from tokencensus.ingest.detect import detect
@@ -77,9 +77,7 @@ def ingest(
     work, unrecognized = plan(paths, fmt)
     report = IngestReport(unrecognized=unrecognized)
 
-    def want_text(request_id: str) -> bool:
-        return bool(in_sample([request_id], sample_rate)[0])
-
+    want_text = selector(sample_rate)
     for index, (source, reader) in enumerate(work):
         name = str(source.path)
         with store.batch(source_path=name, fmt=reader.name, sha256=source.sha256()) as batch:

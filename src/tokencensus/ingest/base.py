@@ -74,22 +74,32 @@ class Reader(ABC):
 class RowBuilder:
     """Accumulates canonical records column-wise and emits schema.REQUESTS batches."""
 
+    _DEFAULTS: ClassVar[dict[str, Any]] = {
+        schema.REQUESTS_COUNT: 1, schema.TOKENS_ESTIMATED: False, schema.BATCH: "",
+    }
+
     def __init__(self) -> None:
         self._cols: dict[str, list[Any]] = {f.name: [] for f in schema.REQUESTS}
-        self._defaults = {schema.REQUESTS_COUNT: 1, schema.TOKENS_ESTIMATED: False,
-                          schema.BATCH: ""}
+        # Bound appends: this loop runs 29 times per record, the hottest in ingest.
+        self._appends = [(name, values.append) for name, values in self._cols.items()]
         self.size = 0
 
     def add(self, record: dict[str, Any]) -> None:
-        for name, values in self._cols.items():
-            value = record.get(name)
-            values.append(self._defaults.get(name) if value is None else value)
+        get = record.get
+        for name, append in self._appends:
+            append(get(name))
         self.size += 1
 
     def flush(self) -> pa.RecordBatch | None:
         if not self.size:
             return None
-        arrays = [pa.array(self._cols[f.name], f.type) for f in schema.REQUESTS]
+        arrays = []
+        for f in schema.REQUESTS:
+            values = self._cols[f.name]
+            default = self._DEFAULTS.get(f.name)
+            if default is not None:
+                values = [default if v is None else v for v in values]
+            arrays.append(pa.array(values, f.type))
         for values in self._cols.values():
             values.clear()
         self.size = 0
@@ -111,7 +121,9 @@ class JsonLinesReader(Reader):
     """Base for formats with one JSON object per line."""
 
     @abstractmethod
-    def map_record(self, obj: Any, want_text: TextFilter | None) -> tuple[dict[str, Any], str | None]:
+    def map_record(
+        self, obj: Any, want_text: TextFilter | None
+    ) -> tuple[dict[str, Any], str | None]:
         """Canonical record (schema.REQUESTS names) and, if wanted, its prompt text.
 
         Raise :class:`RecordError` with a reason a user can act on.

@@ -17,7 +17,8 @@ it goes to:
   "messages"?}, "country": "US"}``; ``messages`` only on the requests in the
   deterministic prompt sample (:func:`tokencensus.classify.sampling.in_sample`).
   ``latency`` is the total time and ``generation_time`` the time spent
-  generating, both ms, as OpenRouter documents them; ``:free`` variants and errors cost 0; BYOK requests report the
+  generating, both ms, as OpenRouter documents them; ``:free`` variants and
+  errors cost 0; BYOK requests report the
   upstream cost as ``total_cost``; ``native_tokens_cached`` is 0 without a
   cache hit and ``native_tokens_reasoning`` null for non-reasoning models.
 * :func:`simulate_to_store`: canonical rows (:data:`tokencensus.schema.REQUESTS`)
