@@ -79,6 +79,7 @@ class BatchSummary:
     stored: int = 0
     duplicate: int = 0
     quarantined: int = 0
+    labels: int = 0  # classifier labels committed (not part of read)
     skipped_as: str | None = None  # batch id when the file was already ingested
     started_at: str = ""
     committed_at: str = ""
@@ -228,6 +229,9 @@ class BatchWriter:
         self._rows: pq.ParquetWriter | None = None
         self._rows_schema = schema.REQUESTS.append(pa.field(_SEQ, pa.int64(), nullable=False))
         self._staged = 0
+        self._labels: pq.ParquetWriter | None = None
+        self._labels_schema = schema.LABELS.append(pa.field(_SEQ, pa.int64(), nullable=False))
+        self._labels_staged = 0
         self._quarantine: list[dict[str, Any]] = []
         self._quarantine_writer: pq.ParquetWriter | None = None
         self._hmac_key = store._salt()
@@ -252,6 +256,27 @@ class BatchWriter:
                                           compression="snappy")
         self._rows.write_table(table)
         self._staged += n
+
+    def add_labels(self, labels: pa.RecordBatch | pa.Table) -> None:
+        """Stage classifier labels (schema.LABELS); never text, only what the classifier said.
+
+        A label for a (request_id, classifier) pair already in the store is a duplicate
+        and is dropped, so re-classifying with the same classifier version changes nothing.
+        """
+        if self.closed:
+            return
+        table = pa.Table.from_batches([labels]) if isinstance(labels, pa.RecordBatch) else labels
+        if table.num_rows == 0:
+            return
+        table = table.select(schema.LABELS.names).cast(schema.LABELS)
+        n = table.num_rows
+        seq = pa.array(np.arange(self._labels_staged, self._labels_staged + n, dtype=np.int64))
+        table = pa.Table.from_arrays([*table.columns, seq], schema=self._labels_schema)
+        if self._labels is None:
+            self._labels = pq.ParquetWriter(self.dir / "labels.parquet", self._labels_schema,
+                                            compression="snappy")
+        self._labels.write_table(table)
+        self._labels_staged += n
 
     def add_quarantine(self, file: str, line: int, reason: str, record_sha256: str | None) -> None:
         """Record a rejected record by where it is, never by what it says."""
@@ -295,22 +320,30 @@ class BatchWriter:
         self._flush_quarantine()
         if self._quarantine_writer is not None:
             self._quarantine_writer.close()
-        if self._rows is not None:
-            self._rows.close()
+        for writer in (self._rows, self._labels):
+            if writer is not None:
+                writer.close()
         store, s = self.store, self.summary
         moves: list[tuple[Path, str]] = []
         if self._staged:
             out = self.dir / "out"
-            stored = self._dedupe_and_partition(out)
-            s.stored = stored
-            s.duplicate = self._staged - stored
-            for f in sorted(out.rglob("*.parquet")):
-                moves.append((f, str(Path("requests") / f.relative_to(out))))
+            s.stored = self._dedupe_and_partition(self.dir / "rows.parquet", "requests",
+                                                  schema.REQUESTS, [schema.REQUEST_ID], out)
+            s.duplicate = self._staged - s.stored
+            moves += [(f, str(Path("requests") / f.relative_to(out)))
+                      for f in sorted(out.rglob("*.parquet"))]
+        if self._labels_staged:
+            out = self.dir / "labels_out"
+            s.labels = self._dedupe_and_partition(
+                self.dir / "labels.parquet", "labels", schema.LABELS,
+                [schema.REQUEST_ID, schema.CLASSIFIER], out)
+            moves += [(f, str(Path("labels") / f.relative_to(out)))
+                      for f in sorted(out.rglob("*.parquet"))]
         if (self.dir / "quarantine.parquet").exists():
             moves.append((self.dir / "quarantine.parquet", f"quarantine/{s.batch}.parquet"))
         s.read = s.stored + s.duplicate + s.quarantined
-        s.files = {"requests": [m[1] for m in moves if m[1].startswith("requests/")],
-                   "quarantine": [m[1] for m in moves if m[1].startswith("quarantine/")]}
+        s.files = {folder: [m[1] for m in moves if m[1].startswith(folder + "/")]
+                   for folder in FOLDERS}
         # The journal lets a later writer undo a half-finished move (see Store._recover).
         _fsync_write(self.dir / _JOURNAL, json.dumps({"files": [m[1] for m in moves]}).encode())
         for src, rel in moves:
@@ -320,39 +353,45 @@ class BatchWriter:
         s.committed_at = _now()
         store._append_manifest(s)
 
-    def _dedupe_and_partition(self, out: Path) -> int:
-        """Drop duplicates (in batch, then against the store); write month partitions."""
+    def _dedupe_and_partition(
+        self, staged: Path, folder: str, target: pa.Schema, key: list[str], out: Path
+    ) -> int:
+        """Drop duplicates by ``key`` (in batch, then against ``folder``); write months to ``out``.
+
+        Returns how many rows were kept.
+        """
         con = duckdb.connect(config={"temp_directory": str(self.dir / "spill")})
         try:
             con.execute("SET TimeZone = 'UTC'")
-            staged = str(self.dir / "rows.parquet")
-            existing = [str(p) for p in self.store.data_files("requests")]
-            anti = ("WHERE request_id NOT IN (SELECT request_id FROM read_parquet($existing))"
-                    if existing else "")
-            cols = ", ".join(f'"{c}"' for c in schema.REQUESTS.names)
+            existing = [str(p) for p in self.store.data_files(folder)]
+            keys = ", ".join(key)
+            cols = ", ".join(f's."{c}"' for c in target.names)
+            params: dict[str, object] = {"staged": str(staged)}
             (staged_rows, distinct) = con.execute(
-                "SELECT count(*), count(DISTINCT request_id) FROM read_parquet($staged)",
-                {"staged": staged}).fetchone() or (0, 0)
+                f"SELECT count(*), count(DISTINCT ({keys})) FROM read_parquet($staged)",
+                params).fetchone() or (0, 0)
             # The window that keeps first occurrences is the costly step; most batches
             # have no internal duplicate and skip it.
             source = (f"""(SELECT * FROM read_parquet($staged)
-                         QUALIFY row_number() OVER (PARTITION BY request_id
-                                                    ORDER BY {_SEQ}) = 1)"""
+                         QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {_SEQ}) = 1)"""
                       if distinct < staged_rows else "read_parquet($staged)")
+            anti = ""
+            if existing:
+                params["existing"] = existing
+                anti = f"ANTI JOIN read_parquet($existing) e USING ({keys})"
             # COPY reports how many rows it wrote: no need to materialize the batch first.
             written = con.execute(
-                f"""COPY (SELECT {cols}, strftime(ts, '%Y-%m') AS month FROM {source} {anti})
+                f"""COPY (SELECT {cols}, strftime(s.ts, '%Y-%m') AS month FROM {source} s {anti})
                     TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month),
                                 FILENAME_PATTERN '{self.summary.batch}-{{i}}')""",
-                {"staged": staged, **({"existing": existing} if existing else {})},
+                params,
             ).fetchone()
-            stored = written[0] if written else 0
-            return int(stored)
+            return int(written[0]) if written else 0
         finally:
             con.close()
 
     def _discard_staging(self) -> None:
-        for w in (self._rows, self._quarantine_writer):
+        for w in (self._rows, self._labels, self._quarantine_writer):
             if w is not None:
                 with contextlib.suppress(Exception):
                     w.close()

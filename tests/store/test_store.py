@@ -167,3 +167,33 @@ def test_pseudonyms_are_stable_within_a_store_and_differ_across_stores(tmp_path:
         assert len(users) == 1 and "alice" not in users
         ids.append(users.pop())
     assert ids[0] != ids[1]
+
+
+def labels(
+    ids: list[str], classifier: str = "builtin@1", category: str = "programming"
+) -> pa.Table:
+    n = len(ids)
+    return pa.table({
+        "request_id": pa.array(ids),
+        "ts": pa.array([dt.datetime(2025, 4, 2, tzinfo=dt.UTC)] * n, schema.UTC_MICROS),
+        "category": pa.array([category] * n), "subtag": pa.nulls(n, pa.string()),
+        "confidence": pa.array([0.9] * n, pa.float32()), "language": pa.array(["en"] * n),
+        "classifier": pa.array([classifier] * n),
+    }, schema=schema.LABELS)
+
+
+def test_labels_commit_by_month_and_dedupe_per_classifier(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s", create=True)
+    with store.batch(source_path="logs", fmt="test") as b:
+        b.add_rows(rows(["a", "b"]))
+        b.add_labels(labels(["a", "a"]))
+    assert (b.summary.read, b.summary.stored, b.summary.labels) == (2, 2, 1)
+    with store.batch(source_path="relabel", fmt="labels") as b2:
+        b2.add_labels(labels(["a", "b"], category="roleplay"))  # a: same classifier, dropped
+        b2.add_labels(labels(["a"], classifier="llm@gpt"))      # another classifier: kept
+    assert b2.summary.labels == 2 and b2.summary.read == 0
+    stored = pq.read_table([str(p) for p in store.data_files("labels")]).to_pylist()
+    got = sorted((r["request_id"], r["classifier"], r["category"]) for r in stored)
+    assert got == [("a", "builtin@1", "programming"), ("a", "llm@gpt", "programming"),
+                   ("b", "builtin@1", "roleplay")]
+    assert all(p.parent.name == "month=2025-04" for p in store.data_files("labels"))
