@@ -20,6 +20,11 @@ GROUP = "source_group"
 GROUP_ORDER = ["Proprietary", "Chinese open", "RoW open", "Unknown"]
 
 
+def _present(result: pd.DataFrame) -> list[str]:
+    """Legend entries for the groups the data has (no empty "Unknown" swatch)."""
+    return [g for g in GROUP_ORDER if g in set(result[GROUP])]
+
+
 def source_group_weekly(census: Census, params: Params) -> ir.Table:
     t = c.with_model_attributes(census, c.requests(census, params))
     t = t.mutate(**{c.WEEK: c.week(t), c.VALUE: c.measure(t, params.measure)})
@@ -46,7 +51,7 @@ class OpenClosedShare(_SourceGroups):
     def chart(self, result: pd.DataFrame) -> alt.TopLevelMixin:
         return charts.stacked_area(result, x=c.WEEK, y=c.SHARE, color=GROUP, title=self.title,
                                    y_title="share of tokens", percent=True,
-                                   color_order=GROUP_ORDER)
+                                   color_order=_present(result))
 
     def findings(self, result: pd.DataFrame) -> list[str]:
         wide = result.pivot_table(index=c.WEEK, columns=GROUP, values=c.SHARE).fillna(0.0)
@@ -83,7 +88,7 @@ class OpenClosedVolume(_SourceGroups):
 
     def chart(self, result: pd.DataFrame) -> alt.TopLevelMixin:
         return charts.stacked_area(result, x=c.WEEK, y=c.VALUE, color=GROUP, title=self.title,
-                                   y_title="tokens per week", color_order=GROUP_ORDER)
+                                   y_title="tokens per week", color_order=_present(result))
 
     def findings(self, result: pd.DataFrame) -> list[str]:
         weekly = result.groupby(c.WEEK)[c.VALUE].sum().reset_index()
