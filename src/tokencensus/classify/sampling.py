@@ -11,7 +11,7 @@ and the simulator marks exactly the rows ingest will classify.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -34,13 +34,21 @@ def in_sample(request_ids: Iterable[str], rate: float = DEFAULT_RATE) -> np.ndar
     return keys < threshold
 
 
-def selector(rate: float = DEFAULT_RATE) -> Callable[[str], bool]:
-    """Per-record test, for streaming readers (same answer as :func:`in_sample`)."""
-    if not 0.0 < rate <= 1.0:
-        raise ValueError(f"Sample rate must be in (0, 1], got {rate}.")
-    threshold = rate * _SCALE
+class Selector:
+    """Per-record sample test for streaming readers (same answer as :func:`in_sample`).
 
-    def selected(request_id: str) -> bool:
-        return sample_key(request_id) < threshold
+    A class rather than a closure so it can be shipped to ingest worker processes.
+    """
 
-    return selected
+    def __init__(self, rate: float = DEFAULT_RATE) -> None:
+        if not 0.0 < rate <= 1.0:
+            raise ValueError(f"Sample rate must be in (0, 1], got {rate}.")
+        self.rate = rate
+        self._threshold = rate * _SCALE
+
+    def __call__(self, request_id: str) -> bool:
+        return sample_key(request_id) < self._threshold
+
+
+def selector(rate: float = DEFAULT_RATE) -> Selector:
+    return Selector(rate)

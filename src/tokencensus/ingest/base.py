@@ -30,7 +30,6 @@ from tokencensus.errors import UnknownNameError
 from tokencensus.ingest.sources import SourceFile
 
 TextFilter = Callable[[str], bool]
-CHUNK_ROWS = 65_536
 
 
 class RecordError(ValueError):
@@ -130,11 +129,17 @@ class JsonLinesReader(Reader):
         """
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
-        builder = RowBuilder()
-        chunk = Chunk(rows=None)
+        from tokencensus.ingest.parallel import map_blocks
+
+        yield from map_blocks(self, source, want_text)
+
+    def map_block(self, lines: list[tuple[int, bytes]], want_text: TextFilter | None) -> Chunk:
+        """Map one block of (line number, raw line): runs in a worker process for big files."""
         from tokencensus.ingest.validate import validate
 
-        for line_no, raw in source.lines():
+        builder = RowBuilder()
+        chunk = Chunk(rows=None)
+        for line_no, raw in lines:
             if not raw.strip():
                 continue
             chunk.lines_read += 1
@@ -152,12 +157,8 @@ class JsonLinesReader(Reader):
             builder.add(record)
             if text is not None:
                 chunk.texts.append((record[schema.REQUEST_ID], text))
-            if builder.size >= CHUNK_ROWS:
-                chunk.rows = builder.flush()
-                yield chunk
-                chunk = Chunk(rows=None)
         chunk.rows = builder.flush()
-        yield chunk
+        return chunk
 
 
 def _reject(line: int, reason: str, raw: bytes) -> Reject:
