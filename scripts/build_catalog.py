@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import io
 import json
 import sys
@@ -45,7 +46,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+sys.path.insert(0, str(REPO / "scripts"))
+
+import catalog_litellm as lit  # noqa: E402
+
 from tokencensus import schema  # noqa: E402
+
+rs = importlib.import_module("tokencensus.catalog.resolve")
 
 DATA = REPO / "src" / "tokencensus" / "catalog" / "data"
 VARIANT_SEP = ":"
@@ -308,11 +315,26 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
     if clash := sorted(set(extras) & set(rows)):
         sys.exit(f"extra_models.csv repeats models in the snapshot: {clash}; remove them.")
     rows.update(extras)
+    rules = _read_csv(curated / "families.csv")
+    for row in rows.values():
+        if row.get("open_weights") is None:
+            row["open_weights"] = lit.open_weights(*row["model"].split("/", 1), rules)
     _apply_overrides(rows, curated)
 
     labs = {r["author"]: r["origin"] for r in _read_csv(curated / "labs.csv")}
+    aliases = _aliases(rows, entries)
+    orgs: dict[str, set[str]] = {}
+    for r in _read_csv(curated / "orgs.csv"):
+        orgs.setdefault(r["org"], set()).add(r["author"])
+    frozen = {k: frozenset(v) for k, v in orgs.items()}
+    names = rs.Names(frozenset(rows), {a: t for a, (t, _) in aliases.items()}, frozen)
+    chat = lit.chat_entries(prices, log)
+    added, problems = lit.new_models(chat, names, rules, set(labs))
+    rows.update(added)
+    names = rs.Names(frozenset(rows), names.aliases, frozen)
+
     params = {r["model"]: Decimal(r["params_b"]) for r in _read_csv(curated / "params.csv")}
-    problems = [
+    problems += [
         f"params.csv: {m} is not an open model in the catalog"
         for m in params
         if m not in rows or rows[m].get("open_weights") is not True
@@ -322,17 +344,52 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
         row["origin"] = labs.get(row["author"])
         if row["origin"] not in ("CN", "ROW"):
             problems.append(f"labs.csv: no origin for author {row['author']!r}")
-        row["params_b"] = params.get(row["model"])
+        row["params_b"] = params.get(row["model"], row.get("params_b"))
         pb = row["params_b"]
         row["size_bucket"] = schema.size_bucket(float(pb) if pb is not None else None)
-        if row["release_date"] is None:
+        if row["release_date"] is None and "litellm_key" not in row:
             problems.append(f"{row['model']}: no release date in any source")
     if problems:
         sys.exit("\n".join(sorted(set(problems))))
 
     out.mkdir(parents=True, exist_ok=True)
     _write(out / "models.csv", COLUMNS, ([rows[m].get(c) for c in COLUMNS] for m in sorted(rows)))
+    _write(
+        out / "aliases.csv", ["alias", "model", "kind"], ([a, *aliases[a]] for a in sorted(aliases))
+    )
+    _write(out / "prices.csv", PRICE_HEADER, _price_rows(rows, names, chat, log))
 
+
+PRICE_HEADER = ["model", "valid_from", "valid_to", *PRICE_COLUMNS, "source"]
+
+
+def _price_rows(
+    rows: dict[str, Row], names: rs.Names, chat: dict[str, Any], log: list[dict[str, str]]
+) -> list[list[object]]:
+    """LiteLLM price history of every model one of its keys resolves to."""
+    keys: dict[str, list[tuple[str, str]]] = {}
+    for key in sorted({e["model_key"] for e in log} | set(chat)):
+        provider = chat[key]["litellm_provider"] if key in chat else _provider(key, log)
+        if (slug := rs.resolve(key, names)) is not None:
+            keys.setdefault(slug, []).append((key, provider))
+    out: list[list[object]] = []
+    for slug in sorted(keys):
+        got = lit.history(slug, keys[slug], log, rows[slug]["author"])
+        if got is None:
+            continue
+        key, events = got
+        for seg in lit.segments(events):
+            prices_ = [_price(seg[k]) for k in lit.PRICE_KEYS]
+            out.append([slug, seg["valid_from"], seg["valid_to"], *prices_, f"litellm:{key}"])
+    return out
+
+
+def _provider(key: str, log: list[dict[str, str]]) -> str:
+    return next(e["litellm_provider"] for e in log if e["model_key"] == key)
+
+
+def _aliases(rows: dict[str, Row], entries: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Dated canonical slugs, ~latest aliases and Hugging Face ids of OpenRouter models."""
     aliases: dict[str, tuple[str, str]] = {}
     taken: dict[str, set[str]] = {}
     for m in sorted(rows):
@@ -345,9 +402,15 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
             aliases[slug] = (targets.pop(), "canonical_slug")
     for alias, target in _latest_aliases(entries, set(rows)).items():
         aliases[alias] = (target, "latest")
-    _write(
-        out / "aliases.csv", ["alias", "model", "kind"], ([a, *aliases[a]] for a in sorted(aliases))
-    )
+    hf: dict[str, set[str]] = {}
+    for e in entries:
+        if e.get("hugging_face_id") and _base(e["id"]) in rows:
+            hf.setdefault(e["hugging_face_id"].lower(), set()).add(_base(e["id"]))
+    for hf_id, targets in sorted(hf.items()):
+        # A Hugging Face id two OpenRouter models share (e.g. a -fast sibling) names neither.
+        if hf_id not in rows and hf_id not in aliases and len(targets) == 1:
+            aliases[hf_id] = (targets.pop(), "hugging_face")
+    return aliases
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from tokencensus.analyses.base import all_analyses
@@ -29,3 +31,9 @@ def test_every_command_is_shown_in_the_readme() -> None:
     assert {"ingest", "analyze", "report", "simulate", "demo", "formats"} <= names
     for name in names:
         assert f"tokencensus {name}" in README or f"make {name}" in README, name
+
+
+def test_readme_tables_are_generated_from_the_registries() -> None:
+    script = Path(__file__).parents[1] / "scripts" / "readme_tables.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -10,25 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tokencensus import simulate as sim
 from tokencensus.analyses.base import Params, get_analysis
-from tokencensus.engine import Census, connect
-from tokencensus.ingest import ingest
-from tokencensus.store import Store
+from tokencensus.engine import Census
 
 pytestmark = pytest.mark.slow
-ROWS = 1_000_000
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Census, dict]:
-    work = tmp_path_factory.mktemp("truth")
-    logs = work / "logs.jsonl"
-    truth = sim.simulate_jsonl(sim.SimConfig(rows=ROWS, seed=7), logs)
-    report = ingest([str(logs)], Store.open(work / "store", create=True))
-    assert report.total == {"read": ROWS, "stored": ROWS, "duplicate": 0, "quarantined": 0}
-    logs.unlink()  # ~1 GB; the store is all the analyses need
-    return connect(work / "store"), truth.expected
+# ``pipeline`` (tests/conftest.py): the 1M-row JSONL → ingest → store run and its truth.
 
 
 def run(census: Census, name: str) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 import subprocess
 import sys
 from datetime import date
@@ -78,7 +79,7 @@ def test_models_table_is_exactly_the_schema() -> None:
 
 def test_models_are_unique_sorted_and_many() -> None:
     models = models_table()["model"].to_pylist()
-    assert len(models) >= 300
+    assert len(models) >= 500
     assert models == sorted(set(models))
     assert not any(":" in m or m.startswith("~") for m in models)
 
@@ -94,7 +95,19 @@ def test_derived_columns_are_consistent() -> None:
         assert row["size_bucket"] == schema.size_bucket(row["params_b"]), row["model"]
         if row["params_b"] is not None:
             assert row["open_weights"] is True, f"{row['model']}: params only for open models"
-        assert row["release_date"] is not None, row["model"]
+
+
+def test_openrouter_models_have_release_dates() -> None:
+    # LiteLLM-only models may lack one (LiteLLM has no release dates); OpenRouter's never do.
+    found = sorted((SHARED / "data" / "model_catalog").glob("openrouter_api_v1_models_*.json"))
+    if not found:
+        pytest.skip(f"OpenRouter snapshot not found under {SHARED / 'data'}")
+    entries = json.loads(found[-1].read_text(encoding="utf-8"))["data"]
+    text = {e["id"].split(":")[0] for e in entries
+            if e["architecture"]["output_modalities"] == ["text"]}
+    dated = {r["model"]: r["release_date"] for r in models_table().to_pylist()}
+    assert not sorted(m for m in text & set(dated) if dated[m] is None)
+    assert len(text & set(dated)) >= 300
 
 
 @pytest.mark.parametrize("model", sorted(SIMULATOR_MODELS))
@@ -156,7 +169,7 @@ def test_retired_models_are_priced_from_litellm() -> None:
         ("~anthropic/claude-haiku-latest", "anthropic/claude-haiku-4.5"),
         ("unknown-lab/unknown-model", None),
         ("openai/gpt-4o:no-such-variant", None),
-        ("gpt-4o", None),
+        ("gpt-4o", "openai/gpt-4o"),
         ("", None),
         ("   ", None),
         (None, None),
@@ -239,7 +252,7 @@ def test_catalog_rebuild_is_identical(tmp_path: Path) -> None:
         pytest.skip(f"source data not found at {SHARED / 'data'}; the rebuild check needs it")
     for out in (tmp_path / "a", tmp_path / "b"):
         _run("build_catalog.py", "--shared", str(SHARED), "--out", str(out))
-    for name in ("models.csv", "aliases.csv"):
+    for name in ("models.csv", "aliases.csv", "prices.csv"):
         built = (tmp_path / "a" / name).read_bytes()
         assert built == (tmp_path / "b" / name).read_bytes(), f"{name} differs between runs"
         assert built == (DATA / name).read_bytes(), f"committed {name} is stale; rerun the script"

@@ -103,3 +103,25 @@ def window_mean(df: pd.DataFrame, column: str, weeks: int, *, last: bool) -> flo
         return None
     part = series.tail(weeks) if last else series.head(weeks)
     return float(part.mean())
+
+
+def keep_top(t: ir.Table, key: str, n: int, other: str) -> ir.Table:
+    """``t`` with every ``key`` outside the ``n`` largest by summed ``VALUE`` renamed ``other``.
+
+    Ranks over all of ``t`` (the whole period, not week by week); ties go to the
+    smaller key so the cut is deterministic. A null key is never in the top.
+    """
+    named = t.filter(t[key].notnull())
+    totals = named.group_by(key).aggregate(_total=named[VALUE].sum())
+    rank = ibis.row_number().over(order_by=[totals._total.desc(), totals[key]])
+    top = totals.mutate(_rank=rank)
+    top = top.filter(top._rank < n).select(_top=top[key])
+    j = t.left_join(top, t[key] == top._top)
+    return j.mutate(**{key: ibis.ifelse(j._top.isnull(), other, j[key])}).drop("_top")
+
+
+def other_last(df: pd.DataFrame, key: str, value: str, other: str) -> list[str]:
+    """Values of ``key`` by summed ``value``, largest first, with ``other`` at the end."""
+    totals = df.groupby(key)[value].sum().sort_values(ascending=False, kind="stable")
+    names = [str(k) for k in totals.index if k != other]
+    return names + ([other] if other in totals.index else [])

@@ -23,23 +23,48 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pv
 
 from tokencensus import schema
-from tokencensus.catalog.resolve import Names, bundled_names, is_free_variant, resolve
+from tokencensus.catalog.core import ENV_OVERRIDES, Catalog, default, load, use_overrides
+from tokencensus.catalog.costs import Price, PriceBook
+from tokencensus.catalog.resolve import Names, bundled_names, is_free_variant
 
 __all__ = [
+    "ENV_OVERRIDES",
+    "Catalog",
     "Names",
+    "Price",
+    "PriceBook",
     "bundled_names",
+    "compute_costs",
     "countries_table",
+    "default",
     "is_free_variant",
+    "load",
     "models_table",
+    "price_on",
     "resolve",
+    "use_overrides",
 ]
+
+PRICE_SCHEMA = pa.schema(
+    [
+        ("model", pa.string()),
+        ("valid_from", pa.date32()),
+        ("valid_to", pa.date32()),
+        (schema.PRICE_INPUT, pa.float64()),
+        (schema.PRICE_OUTPUT, pa.float64()),
+        (schema.PRICE_CACHE_READ, pa.float64()),
+        ("source", pa.string()),
+    ]
+)
 
 
 def _read(filename: str, target: pa.Schema, *, strings_can_be_null: bool) -> pa.Table:
@@ -59,14 +84,41 @@ def _read(filename: str, target: pa.Schema, *, strings_can_be_null: bool) -> pa.
 
 
 @cache
+def bundled_models() -> pa.Table:
+    """The bundled ``models.csv``, exactly :data:`tokencensus.schema.MODELS` (no overrides)."""
+    return _read("models.csv", schema.MODELS, strings_can_be_null=True)
+
+
+@cache
+def bundled_prices() -> list[dict[str, Any]]:
+    """Rows of the bundled ``prices.csv``: model, valid_from, valid_to, prices, source."""
+    return _read("prices.csv", PRICE_SCHEMA, strings_can_be_null=True).to_pylist()
+
+
 def models_table() -> pa.Table:
     """One row per canonical model, exactly :data:`tokencensus.schema.MODELS`.
 
-    Prices are USD per token as listed at build time; ``open_weights`` is null
-    where no source says, and ``params_b``/``size_bucket`` are set for open
-    models whose total parameter count is documented.
+    The bundled catalog plus ``$TOKENCENSUS_CATALOG_OVERRIDES`` when set. Prices
+    are USD per token as listed at build time; ``open_weights`` is null where no
+    source says, and ``params_b``/``size_bucket`` are set for open models whose
+    total parameter count is documented.
     """
-    return _read("models.csv", schema.MODELS, strings_can_be_null=True)
+    return default().models_table()
+
+
+def resolve(raw: str | None) -> str | None:
+    """Canonical ``author/name`` slug for a raw model name, or None (memoized)."""
+    return default().resolve(raw)
+
+
+def price_on(model: str, day: dt.date) -> Price | None:
+    """The price of ``model`` valid on ``day`` (see :mod:`.costs`)."""
+    return default().price_on(model, day)
+
+
+def compute_costs(table: pa.Table) -> pa.Table:
+    """Fill ``cost_usd``/``cost_source`` where the log has no cost (see :mod:`.costs`)."""
+    return default().compute_costs(table)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import typer
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from tokencensus import ingest as ingest_
+from tokencensus.classify.pipeline import DEFAULT_CLASSIFIER, ClassifyReport
 from tokencensus.classify.sampling import DEFAULT_RATE
 from tokencensus.cli import app
 from tokencensus.ingest.base import readers
@@ -20,7 +22,9 @@ console = Console(stderr=True)
 
 
 def run_ingest(paths: list[str], store_dir: Path, *, fmt: str | None = None,
-               sample_rate: float = DEFAULT_RATE, quiet: bool = False) -> ingest_.IngestReport:
+               sample_rate: float = DEFAULT_RATE, quiet: bool = False,
+               classifier: str | None = DEFAULT_CLASSIFIER,
+               reader_options: dict[str, Any] | None = None) -> ingest_.IngestReport:
     """Ingest with a progress bar on stderr; shared by `ingest` and `demo`."""
     store = Store.open(store_dir, create=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -33,7 +37,8 @@ def run_ingest(paths: list[str], store_dir: Path, *, fmt: str | None = None,
                        records=records, total=total, completed=index)
 
         report = ingest_.ingest(paths, store, fmt=fmt, sample_rate=sample_rate,
-                                progress=progress)
+                                classifier=classifier, progress=progress,
+                                reader_options=reader_options)
         bar.update(task, completed=len(report.files), total=max(len(report.files), 1))
     return report
 
@@ -52,9 +57,23 @@ def print_summary(report: ingest_.IngestReport) -> None:
     Console().print(table)
     for path in report.unrecognized:
         Console().print(f"not ingested (no reader recognised it; pass --format): {path}")
+    print_classification(report.classify)
     if total["quarantined"]:
         Console().print(f"{total['quarantined']:,} record(s) quarantined with file, line and "
                         "reason in STORE/quarantine/.")
+
+
+def print_classification(report: ClassifyReport | None) -> None:
+    """One line on the sampled prompts' labels, then one line per failed batch."""
+    if report is None:
+        return
+    line = (f"classified {report.labelled:,} of {report.texts:,} sampled prompt(s) with "
+            f"{report.classifier}")
+    if report.failed or report.skipped:
+        line += f"; {report.failed + report.skipped:,} left unlabelled"
+    Console().print(line, highlight=False)
+    for message in report.errors:
+        Console(stderr=True).print(f"[yellow]classification:[/] {message}", highlight=False)
 
 
 @app.command()
@@ -63,10 +82,16 @@ def ingest(
     store: Path = typer.Option(..., "--store", help="Census store directory (created if new)."),
     fmt: str | None = typer.Option(None, "--format", help="Skip detection; see `formats`."),
     sample_rate: float = typer.Option(DEFAULT_RATE, help="Share of prompts to classify."),
+    classifier: str = typer.Option(DEFAULT_CLASSIFIER, "--classifier",
+                                   help="Classifier for the sampled prompts, or `none`."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", help="TOML column mapping, for --format generic."),
 ) -> None:
     """Read log files into a census store; duplicates are dropped, bad records quarantined."""
-    report = run_ingest(paths, store, fmt=fmt, sample_rate=sample_rate, quiet=json_out)
+    report = run_ingest(paths, store, fmt=fmt, sample_rate=sample_rate, quiet=json_out,
+                        classifier=classifier,
+                        reader_options={"mapping": mapping} if mapping else None)
     if json_out:
         typer.echo(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2).decode())
     else:

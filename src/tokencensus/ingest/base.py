@@ -14,7 +14,6 @@ A line-oriented JSON format only implements :meth:`JsonLinesReader.map_record`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib.metadata
 from abc import ABC, abstractmethod
@@ -69,6 +68,18 @@ class Reader(ABC):
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
         """Yield chunks of canonical rows; ``want_text(request_id)`` selects prompts to keep."""
 
+    # URL sources (a database rather than a file). A reader that reads one overrides both:
+    # ``ingest`` hands it the object ``open_url`` returns instead of a SourceFile.
+    @classmethod
+    def opens_url(cls, url: str) -> bool:
+        """True when this reader reads ``url`` (e.g. ``postgresql://...``) itself."""
+        return False
+
+    def open_url(self, url: str) -> Any:
+        """The source for ``url``: like a SourceFile it has ``path`` (shown in reports; no
+        credentials), ``explicit`` and ``sha256()`` (same data, same digest)."""
+        raise NotImplementedError(f"{self.name} does not read URLs")
+
 
 class RowBuilder:
     """Accumulates canonical records column-wise and emits schema.REQUESTS batches."""
@@ -105,9 +116,9 @@ class RowBuilder:
         return pa.RecordBatch.from_arrays(arrays, schema=schema.REQUESTS)
 
 
-@functools.lru_cache(maxsize=65_536)
 def resolve_model(raw: str | None) -> str | None:
-    """catalog.resolve, memoized: a log repeats a few hundred model names millions of times."""
+    """catalog.resolve of the catalog in effect (bundled + user overrides), memoized per name
+    by that catalog: a log repeats a few hundred model names millions of times."""
     return catalog.resolve(raw)
 
 

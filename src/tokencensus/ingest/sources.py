@@ -11,6 +11,7 @@ import glob
 import gzip
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,14 @@ class SourceFile:
             while block := f.read(1 << 20):
                 digest.update(block)
         return digest.hexdigest()
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(arg: str) -> bool:
+    """A ``scheme://...`` argument names a database or service that a reader opens, not a file."""
+    return bool(_URL.match(arg))
 
 
 def expand(paths: list[str]) -> list[SourceFile]:

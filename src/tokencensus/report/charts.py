@@ -321,3 +321,87 @@ def cohort_lines(
         )
         .properties(title=title, width=200, height=130)
     )
+
+
+def band_lines(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    color: str,
+    title: str,
+    y_title: str,
+    y_format: str = ".0%",
+    facet: str | None = None,
+) -> alt.TopLevelMixin:
+    """One line per ``color`` group with its confidence band (``low``..``high``) shaded.
+
+    With ``facet``, one small panel per facet value (e.g. per author).
+    """
+    data = _groups(chart_frame(df), color)
+    if facet is not None:
+        data = _groups(data, facet)
+    order = _order(data, color, y, None)
+    scale = _color_scale(order)
+    enc_x = _x(data, x)
+    col = alt.Color(color, type="nominal", sort=order, scale=scale, legend=alt.Legend(title=None))
+    tooltip = [_x_tooltip(data, x), alt.Tooltip(color, type="nominal", title=_label(color)),
+               alt.Tooltip(y, type="quantitative", format=".1%" if "%" in y_format else y_format,
+                           title=y_title),
+               alt.Tooltip(low, type="quantitative", format=".1%" if "%" in y_format
+                           else y_format, title="95% CI low"),
+               alt.Tooltip(high, type="quantitative", format=".1%" if "%" in y_format
+                           else y_format, title="95% CI high")]
+    base = alt.Chart(data)
+    band = base.mark_area(opacity=0.18).encode(
+        x=enc_x, y=alt.Y(low, type="quantitative", title=y_title,
+                         axis=alt.Axis(format=y_format)),
+        y2=alt.Y2(high), color=col)
+    line = base.mark_line(point=alt.OverlayMarkDef(size=18, filled=True)).encode(
+        x=enc_x, y=alt.Y(y, type="quantitative"), color=col, tooltip=tooltip)
+    layered = alt.layer(band, line)
+    if facet is None:
+        return layered.properties(title=title, width=WIDTH, height=HEIGHT)
+    return layered.properties(width=260, height=150).facet(
+        facet=alt.Facet(facet, type="nominal", title=None, header=alt.Header(labelLimit=200)),
+        columns=2, title=title)
+
+
+def interval_bars(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    title: str,
+    x_title: str,
+    x_format: str = ".0%",
+    facet: str | None = None,
+) -> alt.TopLevelMixin:
+    """Horizontal bars, largest first, each with its 95% interval as a whisker."""
+    data = _groups(chart_frame(df), y)
+    if facet is not None:
+        data = _groups(data, facet)
+    fmt = ".1%" if "%" in x_format else x_format
+    enc_y = alt.Y(y, type="nominal", sort="-x", title=None)
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=PALETTE[0], cornerRadiusEnd=2).encode(
+        x=alt.X(x, type="quantitative", title=x_title, axis=alt.Axis(format=x_format)),
+        y=enc_y,
+        tooltip=[alt.Tooltip(y, type="nominal", title=_label(y)),
+                 alt.Tooltip(x, type="quantitative", format=fmt, title=x_title),
+                 alt.Tooltip(low, type="quantitative", format=fmt, title="95% CI low"),
+                 alt.Tooltip(high, type="quantitative", format=fmt, title="95% CI high")])
+    whiskers = base.mark_rule(color="#24292f").encode(
+        x=alt.X(low, type="quantitative"), x2=alt.X2(high), y=enc_y)
+    layered = alt.layer(bars, whiskers)
+    if facet is None:
+        return layered.properties(title=title, width=WIDTH - 120,
+                                  height=max(60, 22 * len(data)))
+    per_panel = int(data.groupby(facet)[y].nunique().max()) if len(data) else 1
+    return layered.properties(width=240, height=max(60, 18 * per_panel)).facet(
+        facet=alt.Facet(facet, type="nominal", title=None), columns=2, title=title
+    ).resolve_scale(y="independent")

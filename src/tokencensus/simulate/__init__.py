@@ -55,6 +55,23 @@ completion; shares are in %; weekly lists align with ``weeks``.
 * ``category_share``: true task category token shares ``all``, ``open``,
   ``chinese_open`` (figures 7-8, 20) and ``weekly`` per category.
 * ``language_share``: token share by prompt language, ISO 639-1 (figure 33).
+* ``open_author_tokens``: tokens per author among open-weight models, largest
+  first (figure 3).
+* ``open_model_share``: weekly share of open-model tokens of each of the 15
+  open models with the most tokens, largest first (figure 4); ``open_hhi``:
+  weekly Herfindahl-Hirschman index over all open models (sum of squared
+  shares as fractions, 0-1); ``open_top1_share`` / ``open_top5_share``: weekly
+  share of the week's largest one / five open models; ``open_models_above_5pct``:
+  weekly number of open models above 5% of open tokens.
+* ``open_size_tokens`` / ``open_size_share``: weekly open-model tokens / share
+  of open-model tokens per size bucket (small, medium, large, ``unknown size``
+  for open models the catalog has no size for; figure 5).
+* ``open_models_available``: per size bucket, the number of the catalog's open
+  models released on or before each week's Monday (figure 6).
+* ``reasoning_leaderboard``: weekly tokens of the 10 reasoning models (catalog
+  flag) with the most tokens, largest first (figure 12).
+* ``tool_call_model_tokens``: tokens of requests that finished with
+  ``tool_calls``, per model, largest first (figure 14).
 
 >>> truth = simulate_jsonl(SimConfig(rows=2_000, users=200), "/tmp/sim.jsonl")  # doctest: +SKIP
 >>> truth.expected["source_group_share"]["Chinese open"][-1]                      # doctest: +SKIP

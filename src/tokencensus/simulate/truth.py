@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 import orjson
+import pyarrow as pa
 
+from tokencensus import schema as s
 from tokencensus.simulate import calibration as cal
 from tokencensus.simulate.models import GROUPS, Plan
 from tokencensus.simulate.population import COUNTRY_CODES
@@ -22,6 +24,10 @@ from tokencensus.simulate.traffic import TOOL_CALLS, Chunk
 RETENTION_TOP = 12
 RETENTION_ALWAYS = ("anthropic/claude-sonnet-4", "google/gemini-2.5-pro",
                     "deepseek/deepseek-r1", "openai/gpt-4o-mini")
+#: Figure 4 follows the top 15 open models; leaderboards (figures 12, 14) the default top 10.
+OPEN_TOP = 15
+LEADERBOARD_TOP = 10
+SIZES = ("small", "medium", "large", "unknown size")
 
 
 @dataclass
@@ -67,11 +73,42 @@ def _share_dict(names: tuple[str, ...] | list[str], tokens: np.ndarray) -> dict[
     return {names[i]: round(float(pct[i]), 4) for i in order if tokens[i] > 0}
 
 
+def _ranked(names: tuple[str, ...], totals: np.ndarray, keep: np.ndarray) -> list[int]:
+    """Indices where ``keep`` and totals > 0, largest total first, ties by name."""
+    idx = [i for i in range(len(names)) if keep[i] and totals[i] > 0]
+    return sorted(idx, key=lambda i: (-totals[i], names[i]))
+
+
+def _size_buckets(slugs: tuple[str, ...], models: pa.Table) -> np.ndarray:
+    """Index into SIZES of each simulated model's catalog size bucket."""
+    bucket = dict(zip(models[s.MODEL].to_pylist(), models[s.SIZE_BUCKET].to_pylist(),
+                      strict=True))
+    return np.array([SIZES.index(bucket.get(m) or SIZES[-1]) for m in slugs])
+
+
+def _available(models: pa.Table, mondays: list[dt.date]) -> dict[str, list[int]]:
+    """Catalog open models released on or before each Monday, per size bucket (figure 6)."""
+    out = {b: [0] * len(mondays) for b in SIZES}
+    for row in models.to_pylist():
+        if not row[s.OPEN_WEIGHTS] or row[s.RELEASE_DATE] is None:
+            continue
+        counts = out[row[s.SIZE_BUCKET] or SIZES[-1]]
+        for i, monday in enumerate(mondays):
+            counts[i] += row[s.RELEASE_DATE] <= monday
+    return out
+
+
 class TruthAccumulator:
     """Sums per chunk; :meth:`finish` turns them into the ``expected`` series."""
 
-    def __init__(self, plan: Plan, continents: dict[str, str]) -> None:
+    def __init__(self, plan: Plan, continents: dict[str, str],
+                 models: pa.Table | None = None) -> None:
+        if models is None:
+            from tokencensus import catalog
+
+            models = catalog.models_table()
         self.plan = plan
+        self.models = models
         self.first_monday = plan.start - dt.timedelta(days=plan.start.weekday())
         self.offset = plan.start.weekday()
         self.weeks = (plan.days - 1 + self.offset) // 7 + 1
@@ -93,6 +130,8 @@ class TruthAccumulator:
         self.tok_country = z(len(COUNTRY_CODES))
         self.spend_continent = z((w, len(self.continent_names)))
         self.tok_model = z(m)
+        self.tok_week_model = z((w, m))
+        self.tool_model = z(m)
         self.tok_cat = z((3, c))
         self.tok_cat_week = z((w, c))
         self.tok_lang = z(len(cal.LANGUAGES))
@@ -122,7 +161,10 @@ class TruthAccumulator:
         k = len(self.continent_names)
         cont = self.country_continent[ch.country]
         self.spend_continent += np.bincount(week * k + cont, ch.cost, w * k).reshape(w, k)
-        self.tok_model += np.bincount(ch.model, tokens, len(plan.slugs))
+        m = len(plan.slugs)
+        self.tok_model += np.bincount(ch.model, tokens, m)
+        self.tok_week_model += np.bincount(week * m + ch.model, tokens, w * m).reshape(w, m)
+        self.tool_model += np.bincount(ch.model, tokens * (ch.finish == TOOL_CALLS), m)
         c = len(cal.CATEGORIES)
         self.tok_cat[0] += np.bincount(ch.category, tokens, c)
         self.tok_cat[1] += np.bincount(ch.category, tokens * (group > 0), c)
@@ -160,8 +202,46 @@ class TruthAccumulator:
             out[self.plan.slugs[int(m)]] = cohorts
         return out
 
+    def _open_models(self, mondays: list[dt.date]) -> dict[str, Any]:
+        """Figures 3-6 and the leaderboards of figures 12 and 14."""
+        plan, slugs = self.plan, self.plan.slugs
+        is_open = plan.group > 0
+        open_week = self.tok_week_model * is_open[None, :]
+        open_total = open_week.sum(axis=1)
+        share = np.divide(open_week, open_total[:, None], out=np.zeros_like(open_week),
+                          where=open_total[:, None] > 0)
+        ranked = -np.sort(-share, axis=1)
+        authors = sorted({a for a, o in zip(plan.authors, is_open, strict=True) if o})
+        by_author = np.array([self.tok_model[is_open & (np.array(plan.authors) == a)].sum()
+                              for a in authors])
+        sizes = _size_buckets(slugs, self.models)
+        size_week = np.stack([open_week[:, sizes == b].sum(axis=1) for b in range(len(SIZES))],
+                             axis=1)
+        top = _ranked(slugs, self.tok_model, is_open)[:OPEN_TOP]
+        lead = _ranked(slugs, self.tok_model, plan.reasoning)[:LEADERBOARD_TOP]
+        return {
+            "open_author_tokens": {authors[i]: int(by_author[i])
+                                   for i in _ranked(tuple(authors), by_author,
+                                                    np.ones(len(authors), bool))},
+            "open_model_share": {slugs[i]: _r(100 * share[:, i]) for i in top},
+            "open_hhi": _r((share ** 2).sum(axis=1), 6),
+            "open_top1_share": _r(100 * ranked[:, 0]),
+            "open_top5_share": _r(100 * ranked[:, :5].sum(axis=1)),
+            "open_models_above_5pct": [int(v) for v in (share > 0.05).sum(axis=1)],
+            "open_size_tokens": {b: [int(v) for v in size_week[:, i]]
+                                 for i, b in enumerate(SIZES)},
+            "open_size_share": {b: _r(_pct(size_week[:, i], open_total))
+                                for i, b in enumerate(SIZES)},
+            "open_models_available": _available(self.models, mondays),
+            "reasoning_leaderboard": {slugs[i]: [int(v) for v in self.tok_week_model[:, i]]
+                                      for i in lead},
+            "tool_call_model_tokens": {slugs[i]: int(self.tool_model[i]) for i in
+                                       _ranked(slugs, self.tool_model, np.ones(len(slugs), bool))},
+        }
+
     def finish(self) -> dict[str, Any]:
-        weeks = [str(self.first_monday + dt.timedelta(days=7 * i)) for i in range(self.weeks)]
+        mondays = [self.first_monday + dt.timedelta(days=7 * i) for i in range(self.weeks)]
+        weeks = [str(d) for d in mondays]
         tok = self.tok_week
         n = np.maximum(self.requests, 1)
         cats = list(cal.CATEGORIES)
@@ -197,6 +277,7 @@ class TruthAccumulator:
                            enumerate(cats)},
             },
             "language_share": _share_dict(list(cal.LANGUAGES), self.tok_lang),
+            **self._open_models(mondays),
         }
 
 

@@ -1,0 +1,140 @@
+"""The built-in offline classifier: hashed n-grams + signals, a linear model, numpy only.
+
+Rules:
+- The model (``model/builtin.npz``: float16 weights, bias, class names, version) ships
+  in the package and is trained by ``scripts/train_classifier.py`` on the labelled
+  public prompts listed in ``data/classifier/SOURCES.md``; no network, no download.
+- A high-precision rule (``signals.rule``) overrides the model when it fires.
+- Confidence is the softmax probability of the winning class; below
+  ``MIN_CONFIDENCE`` the label is ``other`` (the study dropped Google labels < 0.5).
+- Empty, whitespace-only or symbol-only text is ``other`` with confidence 0 and
+  language ``und``; nothing here raises on any ``str``.
+- Texts are read in memory only and never written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import ClassVar, Final
+
+import numpy as np
+
+from tokencensus.classify.base import UNDETERMINED_LANGUAGE, Classifier, Label
+from tokencensus.classify.features import N_FEATURES, featurize
+from tokencensus.classify.language import detect_language
+from tokencensus.classify.signals import rule
+from tokencensus.classify.taxonomy import BY_NAME, OTHER
+
+MIN_CONFIDENCE: Final = 0.5
+MODEL_FILE: Final = "builtin.npz"
+_MIN_WORD_CHARS: Final = 2
+_WORDISH = re.compile(r"[^\W_]", re.U)
+
+# Sub-tags by keyword, for categories whose Google paths split by topic.
+_SUBTAGS: Final[dict[str, tuple[tuple[re.Pattern[str], str], ...]]] = {
+    "programming": (
+        (re.compile(r"\bpython\b|\.py\b|\bdef \w+\(|\bpandas\b|\bnumpy\b", re.I), "Python"),
+        (re.compile(r"javascript|typescript|\breact\b|node\.?js|\bnpm\b|\.tsx?\b", re.I),
+         "JavaScript"),
+        (re.compile(r"\bjava\b|\bspring boot\b|\.java\b", re.I), "Java"),
+        (re.compile(r"\bc\+\+|\bcpp\b|#include|\bC language\b", re.I), "C/C++"),
+        (re.compile(r"\bsql\b|\bselect\b .+ \bfrom\b|postgres|mysql|sqlite", re.I), "SQL"),
+        (re.compile(r"\bbash\b|\bshell\b|\bzsh\b|powershell", re.I), "Shell"),
+        (re.compile(r"\bgolang\b|\bgo (?:code|program)\b", re.I), "Go"),
+        (re.compile(r"\brust\b|\bcargo\b", re.I), "Rust"),
+        (re.compile(r"\bc#|\.net\b", re.I), "C#"),
+        (re.compile(r"\bphp\b", re.I), "PHP"),
+    ),
+    "roleplay": (
+        (re.compile(r"\bnsfw\b|\berotic|\bexplicit\b|\bsexual|\blewd\b", re.I), "Adult"),
+        (re.compile(r"\bstory\b|\bpoem\b|\bnovel\b|\bchapter\b|\bfiction\b|小说|故事|诗",
+                    re.I), "Writers Resources"),
+    ),
+    "science": (
+        (re.compile(r"machine learning|neural|\bmodel\b|\bllm\b|deep learning|transformer|"
+                    r"\bAI\b|人工智能|机器学习", re.I),
+         "Machine Learning & Artificial Intelligence"),
+        (re.compile(r"physic|velocity|force|energy|quantum", re.I), "Physics"),
+        (re.compile(r"chemi|molecule|reaction|acid", re.I), "Chemistry"),
+        (re.compile(r"\bcell|gene|biolog|protein|species", re.I), "Biological Sciences"),
+        (re.compile(r"planet|star|galax|astronom", re.I), "Astronomy"),
+    ),
+}
+
+
+def subtag_for(category: str, text: str) -> str:
+    """The finer sub-tag: first keyword rule that fires, else the category's default."""
+    head = text[:4000]
+    for pattern, tag in _SUBTAGS.get(category, ()):
+        if pattern.search(head):
+            return tag
+    return BY_NAME[category].subtags[0]
+
+
+class LinearModel:
+    """Weights (features × classes), bias and class names loaded from an ``.npz``."""
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, classes: Sequence[str],
+                 version: str) -> None:
+        if weights.shape != (N_FEATURES, len(classes)):
+            raise ValueError(
+                f"Model weights have shape {weights.shape}, expected "
+                f"({N_FEATURES}, {len(classes)}); retrain with scripts/train_classifier.py."
+            )
+        self.weights = weights.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+        self.classes = tuple(classes)
+        self.version = version
+
+    @classmethod
+    def load(cls, data: dict[str, np.ndarray]) -> LinearModel:
+        return cls(data["weights"], data["bias"], [str(c) for c in data["classes"]],
+                   str(data["version"]))
+
+    def probabilities(self, text: str) -> np.ndarray:
+        cols, vals = featurize(text)
+        logits = vals @ self.weights[cols] + self.bias
+        logits = logits - logits.max()
+        p = np.exp(logits)
+        return p / p.sum()
+
+
+@lru_cache(maxsize=1)
+def load_model() -> LinearModel:
+    """The shipped model (read once per process)."""
+    ref = resources.files("tokencensus.classify") / "model" / MODEL_FILE
+    with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as data:
+        return LinearModel.load(dict(data))
+
+
+class BuiltinClassifier(Classifier):
+    """Offline, CPU-only default classifier."""
+
+    name: ClassVar[str] = "builtin"
+    version: ClassVar[str] = "1"
+
+    def __init__(self, model: LinearModel | None = None) -> None:
+        self.model = model or load_model()
+
+    def classify_one(self, text: str) -> Label:
+        if not isinstance(text, str) or len(_WORDISH.findall(text[:2000])) < _MIN_WORD_CHARS:
+            return Label(OTHER, None, 0.0, UNDETERMINED_LANGUAGE)
+        language = detect_language(text)
+        p = self.model.probabilities(text)
+        best = int(p.argmax())
+        category, confidence = self.model.classes[best], float(p[best])
+        decided = rule(text)
+        if decided is not None:
+            category = decided[0]
+            confidence = max(confidence if decided[0] == self.model.classes[best] else 0.0,
+                             0.9)
+            return Label(category, decided[1], round(confidence, 4), language)
+        if confidence < MIN_CONFIDENCE:
+            return Label(OTHER, "Other", round(confidence, 4), language)
+        return Label(category, subtag_for(category, text), round(confidence, 4), language)
+
+    def classify(self, texts: Sequence[str]) -> list[Label]:
+        return [self.classify_one(t) for t in texts]

@@ -1,0 +1,247 @@
+"""Helpers shared by the provider-response readers (OpenAI, Anthropic, Gemini).
+
+**Accepted line shapes.** Each line of a provider log is one JSON object, either
+
+* the provider's response object as the API returned it (``chat.completion``,
+  ``response``, ``message``, ``GenerateContentResponse``), or
+* a *logged pair* ``{"request": {...}, "response": {...}}`` with the request
+  body the app sent next to the response body, optionally with the time of the
+  call under one of :data:`TIME_KEYS` (ISO 8601, or Unix seconds), or
+* a recorded *HTTP exchange*, the same pair where each side carries the body
+  under ``body``: ``{"request": {"method", "url", "headers", "body"},
+  "response": {"status_code", "headers", "body"}}`` -- the shape the official
+  SDKs record their test traffic in (e.g. anthropic-sdk-python's
+  ``tests/lib/tools/__inline_snapshot__``). Its response ``headers.date``
+  (RFC 7231) counts as the time of the call.
+
+An envelope holds only these keys, which keeps each reader's sniff from
+claiming gateway logs (LiteLLM, Langfuse, ...) that also nest responses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from typing import Any
+
+import orjson
+
+from tokencensus import schema
+from tokencensus.ingest.base import RecordError, resolve_model
+from tokencensus.ingest.sources import HEAD_BYTES
+from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
+
+#: Envelope keys holding the time of the call, in order of preference.
+TIME_KEYS = ("timestamp", "ts", "created_at")
+ENVELOPE_KEYS = frozenset({"request", "response", *TIME_KEYS})
+
+
+class Call:
+    """One logged call: the response body, the request body (``{}`` if not logged), the envelope.
+
+    ``path`` is the prefix of response fields in quarantine reasons (``response.`` in a pair).
+    """
+
+    __slots__ = ("envelope", "path", "request", "response", "status_code")
+
+    def __init__(self, obj: Any) -> None:
+        if not isinstance(obj, dict):
+            raise RecordError("expected a JSON object per line")
+        self.envelope: dict[str, Any] = obj
+        self.status_code: int | None = None
+        if "response" in obj and obj.keys() <= ENVELOPE_KEYS:
+            response = get_obj(obj, "response", "response")
+            if response is None:
+                raise RecordError("response: missing; log the response body next to the request")
+            request = get_obj(obj, "request", "request") or {}
+            self.path = "response."
+            if isinstance(response.get("body"), dict):  # a recorded HTTP exchange
+                self.status_code = get_int(response, "status_code", "response.status_code")
+                response = response["body"]
+                self.path = "response.body."
+            if isinstance(request.get("body"), dict):
+                request = request["body"]
+            self.response: dict[str, Any] = response
+            self.request: dict[str, Any] = request
+        else:
+            self.response, self.request, self.path = obj, {}, ""
+        body = self.response
+        if (self.status_code or 200) >= 400 or body.keys() == {"error"} or body.get(
+                "type") == "error":
+            raise RecordError(f"{self.path or 'line: '}the call failed (HTTP "
+                              f"{self.status_code or 'error'}); an error body has no usage")
+
+    @classmethod
+    def bare(cls, response: dict[str, Any], path: str) -> Call:
+        """A response found inside another envelope (e.g. a Batch API output line)."""
+        call = cls.__new__(cls)
+        call.envelope, call.response, call.request = response, response, {}
+        call.path, call.status_code = path, None
+        return call
+
+    @property
+    def logged_request(self) -> bool:
+        return bool(self.request)
+
+    def envelope_time(self) -> dt.datetime | None:
+        """The time the log recorded for the call, if any (see :data:`TIME_KEYS`)."""
+        if self.envelope is self.response:
+            return None
+        for key in TIME_KEYS:
+            if self.envelope.get(key) is not None:
+                return get_ts(self.envelope, key, key)
+        headers = self.envelope["response"].get("headers")
+        date = headers.get("date") if isinstance(headers, dict) else None
+        if isinstance(date, str):
+            try:
+                return email.utils.parsedate_to_datetime(date)
+            except (TypeError, ValueError):
+                raise RecordError(f"response.headers.date: not an HTTP date: {date!r}") from None
+        return None
+
+    def require_time(self, own: dt.datetime | None, what: str) -> dt.datetime:
+        """The response's own time, else the envelope's; quarantine says which field to add."""
+        ts = own or self.envelope_time()
+        if ts is None:
+            raise RecordError(
+                f"no time: {what} carries none; log the call as "
+                '{"timestamp": "<ISO 8601>", "request": {...}, "response": {...}}')
+        return ts
+
+
+def count(obj: dict[str, Any], key: str, prefix: str) -> int | None:
+    """Token count at ``prefix + key``; plain non-negative ints skip the validating getter.
+
+    The path is only built when the value is bad: this runs several times per record.
+    """
+    value = obj.get(key)
+    if type(value) is int and value >= 0:
+        return value
+    return get_int(obj, key, prefix + key)
+
+
+def obj_at(obj: dict[str, Any], key: str, prefix: str) -> dict[str, Any] | None:
+    """Object at ``prefix + key`` (None when absent), with the same fast path."""
+    value = obj.get(key)
+    if type(value) is dict or value is None:
+        return value
+    return get_obj(obj, key, prefix + key)
+
+
+def str_at(obj: dict[str, Any], key: str, prefix: str) -> str | None:
+    """String at ``prefix + key`` (None when absent), with the same fast path."""
+    value = obj.get(key)
+    if type(value) is str or value is None:
+        return value
+    return get_str(obj, key, prefix + key)
+
+
+def add(*counts: int | None) -> int | None:
+    """Sum of the known counts; null only when none is known."""
+    known = [c for c in counts if c is not None]
+    return sum(known) if known else None
+
+
+def content_text(content: Any) -> list[str]:
+    """Texts of a message content: a string, or a list of parts/blocks with a ``text`` string."""
+    if isinstance(content, str):
+        return [content]
+    if isinstance(content, list):
+        return [p["text"] for p in content
+                if isinstance(p, dict) and isinstance(p.get("text"), str)]
+    return []
+
+
+def join(parts: list[str]) -> str | None:
+    text = "\n\n".join(p for p in parts if p)
+    return text or None
+
+
+def chat_messages_text(messages: Any, roles: tuple[str, ...] = ("system", "developer", "user")
+                       ) -> list[str]:
+    """Prompt texts of chat-style messages (``role`` + ``content``) with the given roles."""
+    if not isinstance(messages, list):
+        return []
+    parts: list[str] = []
+    for m in messages:
+        if isinstance(m, dict) and m.get("role") in roles:
+            parts.extend(content_text(m.get("content")))
+    return parts
+
+
+def tools_declared(call: Call, key: str = "tools") -> bool | None:
+    """Whether the request declared tools; unknown (null) when the request was not logged."""
+    if not call.logged_request:
+        return None
+    tools = call.request.get(key)
+    return isinstance(tools, list) and len(tools) > 0
+
+
+def streamed(call: Call) -> bool | None:
+    if not call.logged_request:
+        return None
+    return call.request.get("stream") is True
+
+
+def first_record(head: bytes) -> Any:
+    """The first JSON line of a file head, parsed; None when it is cut off or not JSON."""
+    head = head.lstrip()
+    if not head.startswith(b"{"):
+        return None
+    end = head.find(b"\n")
+    if end < 0 and len(head) >= HEAD_BYTES - 1:
+        return None
+    try:
+        return orjson.loads(head if end < 0 else head[:end])
+    except orjson.JSONDecodeError:
+        return None
+
+
+def sniff_response(head: bytes) -> dict[str, Any] | None:
+    """The response object of the first line (bare, pair or HTTP exchange), for sniffing."""
+    obj = first_record(head)
+    if not isinstance(obj, dict):
+        return None
+    try:
+        return Call(obj).response
+    except RecordError:
+        return None
+
+
+def record(
+    call: Call, *, request_id: str, ts: dt.datetime, model_raw: str | None,
+    input_tokens: int | None, cached: int | None, cache_write: int | None,
+    output_tokens: int | None, reasoning: int | None, tool_calls: int | None,
+    finish: str | None, user: str | None = None, session: str | None = None,
+) -> dict[str, Any]:
+    """The canonical record of one provider call (schema.REQUESTS names)."""
+    if not model_raw:
+        raise RecordError(f"{call.path}model: missing; every response names its model")
+    return {
+        schema.REQUEST_ID: request_id,
+        schema.TS: ts,
+        schema.USER_ID: user,
+        schema.SESSION_ID: session,
+        schema.MODEL_RAW: model_raw,
+        schema.MODEL: resolve_model(model_raw),
+        schema.INPUT_TOKENS: input_tokens,
+        schema.CACHED_TOKENS: cached,
+        schema.CACHE_WRITE_TOKENS: cache_write,
+        schema.OUTPUT_TOKENS: output_tokens,
+        schema.REASONING_TOKENS: reasoning,
+        schema.TOOLS_DECLARED: tools_declared(call),
+        schema.TOOL_CALLS: tool_calls,
+        schema.FINISH_REASON: finish,
+        schema.STREAMED: streamed(call),
+        schema.CANCELLED: (finish == "cancelled") if finish else None,
+        schema.STATUS: "error" if finish == "error" else "ok",
+    }
+
+
+def user_of(call: Call, *keys: str) -> str | None:
+    """The end-user id the request carried under the first of ``keys`` that is set."""
+    for key in keys:
+        value = str_at(call.request, key, "request.")
+        if value:
+            return value
+    return None

@@ -1,0 +1,326 @@
+"""Shared machinery for the span, transcript and generic readers.
+
+* :class:`StreamReader`: a reader whose subclass yields mapped items
+  ``(line, raw bytes, record or RecordError, prompt text)``; the base hands
+  them to :func:`tokencensus.ingest.tabular.chunks`, which validates,
+  quarantines (line, reason, sha256 of the raw record) and chunks, so every
+  reader accounts the same way: each item is one record read, and it becomes
+  either a row (stored or duplicate in the store) or a reject.
+* OTLP/JSON decoding (``resourceSpans → scopeSpans → spans``, attributes as
+  ``{"key", "value": AnyValue}`` lists) for a file that is either one JSON
+  document or JSONL of ``ExportTraceServiceRequest`` objects (what the
+  OpenTelemetry Collector's file exporter writes: one request per line).
+  A whole-file document is read into memory, so it is bounded by
+  :data:`MAX_DOCUMENT_BYTES`; larger exports must be JSONL.
+* :func:`finish_reason`: every provider's stop reasons mapped onto the
+  canonical vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from tokencensus.ingest.base import Chunk, Reader, RecordError
+from tokencensus.ingest.sources import SourceFile
+from tokencensus.ingest.tabular import BadRecord, chunks
+from tokencensus.ingest.validate import get_int, get_str
+
+#: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+
+#: (line, raw bytes for the quarantine digest, record or the reason it failed, prompt text)
+Item = tuple[int, bytes, dict[str, Any] | RecordError, str | None]
+
+_FINISH = {
+    # OpenAI / OpenRouter / OTel gen_ai.response.finish_reasons
+    "stop": "stop", "length": "length", "tool_calls": "tool_calls", "tool_call": "tool_calls",
+    "function_call": "tool_calls", "content_filter": "content_filter", "error": "error",
+    # Anthropic stop_reason
+    "end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls",
+    "refusal": "content_filter",
+    # Gemini finishReason (compared lower-cased)
+    "safety": "content_filter", "recitation": "content_filter", "blocklist": "content_filter",
+    "prohibited_content": "content_filter", "spii": "content_filter",
+    "cancelled": "cancelled", "canceled": "cancelled",
+}
+
+
+def finish_reason(raw: Any) -> str | None:
+    """Canonical finish reason for a provider's value; unknown values become ``other``."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise RecordError(f"finish reason: expected a string, got {raw!r:.60}")
+    return _FINISH.get(raw.lower(), "other")
+
+
+def load_json(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        raise RecordError(f"invalid JSON: {e}") from None
+
+
+class StreamReader(Reader):
+    """Base for readers that map a stream of items (see :data:`Item`)."""
+
+    @abstractmethod
+    def items(self, source: SourceFile, want_text: Any) -> Iterator[Item]:
+        """Mapped records of ``source``, in file order."""
+
+    def read(self, source: SourceFile, want_text: Any = None) -> Iterator[Chunk]:
+        def records() -> Iterator[tuple[int, bytes, Any]]:
+            for line, raw, record, text in self.items(source, want_text):
+                if isinstance(record, RecordError):
+                    yield line, raw, BadRecord(str(record))
+                else:
+                    yield line, raw, (record, text)
+
+        # tabular.chunks validates, quarantines and chunks; items are already mapped.
+        yield from chunks(self.name, records(), _mapped, want_text)
+
+
+def _mapped(obj: Any, _want: Any) -> tuple[dict[str, Any], str | None]:
+    return obj  # type: ignore[no-any-return]
+
+
+# --- OTLP/JSON -------------------------------------------------------------------------
+
+
+@dataclass
+class Span:
+    """One span, decoded: ids as lower-case hex, times as UTC datetimes, flat attributes."""
+
+    trace_id: str
+    span_id: str
+    parent_id: str | None
+    name: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    error: bool
+    attrs: dict[str, Any]
+    resource: dict[str, Any]
+    path: str  # where it sits in its request, for quarantine reasons
+    raw: bytes
+
+
+def any_value(value: Any) -> Any:
+    """Python value of an OTLP/JSON AnyValue (int64 may be a string, per the proto3 JSON rules)."""
+    if not isinstance(value, dict):
+        raise RecordError(f"attribute value: expected an AnyValue object, got {value!r:.60}")
+    for key, v in value.items():
+        if key == "stringValue":
+            if not isinstance(v, str):
+                raise RecordError(f"stringValue: expected a string, got {v!r:.60}")
+            return v
+        if key == "intValue":
+            try:
+                return int(v)
+            except (TypeError, ValueError):
+                raise RecordError(f"intValue: expected an integer, got {v!r:.60}") from None
+        if key == "boolValue" and not isinstance(v, bool):
+            raise RecordError(f"boolValue: expected true or false, got {v!r:.60}")
+        if key in ("doubleValue", "boolValue", "bytesValue"):
+            return v
+        if key == "arrayValue":
+            values = v.get("values", []) if isinstance(v, dict) else None
+            if not isinstance(values, list):
+                raise RecordError("arrayValue: expected {\"values\": [...]}")
+            return [any_value(x) for x in values]
+        if key == "kvlistValue":
+            return attributes(v.get("values", []) if isinstance(v, dict) else None)
+    return None
+
+
+def attributes(kvs: Any) -> dict[str, Any]:
+    """``[{"key", "value"}]`` to a dict."""
+    if kvs is None:
+        return {}
+    if not isinstance(kvs, list):
+        raise RecordError(f"attributes: expected a list, got {kvs!r:.60}")
+    out: dict[str, Any] = {}
+    for kv in kvs:
+        if not isinstance(kv, dict) or not isinstance(kv.get("key"), str):
+            raise RecordError(f"attributes: expected {{\"key\", \"value\"}}, got {kv!r:.60}")
+        out[kv["key"]] = any_value(kv.get("value", {}))
+    return out
+
+
+def unix_nanos(value: Any, path: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        nanos = int(value)
+        if isinstance(value, bool) or nanos <= 0:
+            raise ValueError
+        return _EPOCH + dt.timedelta(microseconds=nanos // 1000)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RecordError(f"{path}: expected Unix nanoseconds, got {value!r:.60}") from None
+
+
+def _list(obj: Any, key: str, path: str) -> list[Any]:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{path}: expected a list")
+    return value
+
+
+def otlp_requests(source: SourceFile) -> Iterator[tuple[int, bytes, Any]]:
+    """(line, raw, decoded request or RecordError) for JSONL exports or one whole document."""
+    head = source.head(HEAD_PROBE).lstrip()
+    first = head.split(b"\n", 1)[0]
+    try:
+        orjson.loads(first)
+        jsonl = True
+    except orjson.JSONDecodeError:
+        jsonl = False
+    if jsonl:
+        for line, raw in source.lines():
+            if raw.strip():
+                try:
+                    yield line, raw, load_json(raw)
+                except RecordError as e:
+                    yield line, raw, e
+        return
+    with source.stream() as f:
+        data = f.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        yield 1, data[:4096], RecordError(
+            f"one JSON document over {MAX_DOCUMENT_BYTES >> 20} MiB; export OTLP as JSONL "
+            "(one ExportTraceServiceRequest per line, as the Collector's file exporter does)")
+        return
+    try:
+        yield 1, data, load_json(data)
+    except RecordError as e:
+        yield 1, data[:4096], e
+
+
+HEAD_PROBE = 1 << 20
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def otlp_spans(request: Any) -> Iterator[Span | RecordError]:
+    """Spans of one ExportTraceServiceRequest; a malformed span yields its error instead."""
+    if not isinstance(request, dict):
+        yield RecordError("expected an ExportTraceServiceRequest object")
+        return
+    try:
+        resource_spans = _list(request, "resourceSpans", "resourceSpans")
+    except RecordError as e:
+        yield e
+        return
+    for i, rs in enumerate(resource_spans):
+        try:
+            resource = attributes((rs.get("resource") or {}).get("attributes")
+                                  if isinstance(rs, dict) else None)
+            scopes = _list(rs, "scopeSpans", f"resourceSpans[{i}].scopeSpans")
+        except (RecordError, AttributeError) as e:
+            yield RecordError(f"resourceSpans[{i}]: {e}")
+            continue
+        for j, ss in enumerate(scopes):
+            path = f"resourceSpans[{i}].scopeSpans[{j}]"
+            try:
+                spans = _list(ss, "spans", path + ".spans")
+            except RecordError as e:
+                yield e
+                continue
+            for k, span in enumerate(spans):
+                yield _span(span, resource, f"{path}.spans[{k}]")
+
+
+def _span(span: Any, resource: dict[str, Any], path: str) -> Span | RecordError:
+    raw = orjson.dumps(span)
+    try:
+        if not isinstance(span, dict):
+            raise RecordError("expected a span object")
+        trace_id, span_id = span.get("traceId"), span.get("spanId")
+        if not isinstance(trace_id, str) or not isinstance(span_id, str) or not span_id:
+            raise RecordError("traceId/spanId: missing; every OTLP span has both")
+        status = span.get("status") or {}
+        code = status.get("code") if isinstance(status, dict) else None
+        parent = span.get("parentSpanId")
+        return Span(
+            trace_id=trace_id.lower(), span_id=span_id.lower(),
+            parent_id=parent.lower() if isinstance(parent, str) and parent else None,
+            name=str(span.get("name") or ""),
+            start=unix_nanos(span.get("startTimeUnixNano"), "startTimeUnixNano"),
+            end=unix_nanos(span.get("endTimeUnixNano"), "endTimeUnixNano"),
+            error=code in (2, "STATUS_CODE_ERROR"),
+            attrs=attributes(span.get("attributes")), resource=resource, path=path, raw=raw,
+        )
+    except RecordError as e:
+        return RecordError(f"{path}: {e}")
+
+
+def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested attributes to OpenInference's flat dotted keys.
+
+    Phoenix stores ``{"llm": {"token_count": …}}``, and the spec's examples write
+    lists of objects (``"llm.input_messages": [{"message.role": …}]``), which
+    OTLP flattens with indexes (``llm.input_messages.0.message.role``).
+    """
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value):
+                out.update(flatten(item, f"{name}.{i}."))
+        else:
+            out[name] = value
+    return out
+
+
+def attr_int(attrs: dict[str, Any], *keys: str) -> int | None:
+    """First present attribute among ``keys`` as a token count."""
+    for key in keys:
+        value = attrs.get(key)
+        if value is not None:
+            if type(value) is int and value >= 0:
+                return value
+            if isinstance(value, str) and value.isdigit():
+                value = int(value)  # OTLP/JSON int64 as a string
+            return get_int({key: value}, key, key)
+    return None
+
+
+def attr_str(attrs: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = attrs.get(key)
+        if value is not None:
+            return value if type(value) is str else get_str(attrs, key, key)
+    return None
+
+
+def message_text(messages: Any) -> str | None:
+    """System and user text of chat messages in OTel (parts) or OpenAI (content) shape."""
+    if isinstance(messages, str):
+        try:
+            messages = orjson.loads(messages)
+        except orjson.JSONDecodeError:
+            return None
+    if not isinstance(messages, list):
+        return None
+    parts: list[str] = []
+    for m in messages:
+        if not isinstance(m, dict) or m.get("role") not in ("system", "user"):
+            continue
+        content = m.get("content", m.get("parts"))
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            for p in content:
+                if isinstance(p, dict):
+                    text = p.get("content", p.get("text"))
+                    if isinstance(text, str):
+                        parts.append(text)
+    return "\n\n".join(parts) or None
