@@ -329,7 +329,7 @@ def build(shared: Path, out: Path, curated: Path = DATA) -> None:
     frozen = {k: frozenset(v) for k, v in orgs.items()}
     names = rs.Names(frozenset(rows), {a: t for a, (t, _) in aliases.items()}, frozen)
     chat = lit.chat_entries(prices, log)
-    added, problems = lit.new_models(chat, names, rules, set(labs))
+    added, problems = lit.new_models(chat, names, rules, set(labs), lit.first_listed(log))
     rows.update(added)
     names = rs.Names(frozenset(rows), names.aliases, frozen)
 

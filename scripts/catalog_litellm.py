@@ -19,8 +19,9 @@ Used by ``build_catalog.py``. Rules:
   pattern), else null; ``params_b`` from a single ``<N>b`` token in the name of
   an open model (not MoE ``NxMb``, ``-Ne`` expert or Llama 4 names); ``reasoning`` is
   LiteLLM ``supports_reasoning``; ``release_date`` the date in a dated id
-  (``claude-3-opus-20240229``), else null; prices and context from the chosen
-  key (a removed key: its last priced change-log event).
+  (``claude-3-opus-20240229``), else the day the change log first adds one of its
+  keys (an upper bound; null for keys already in the log's first snapshot); prices
+  and context from the chosen key (a removed key: its last priced change-log event).
 * Price history: per model one LiteLLM key, a first-party key (undated, then
   shortest: the lab's own list price, with its cache price) first, else
   ``openrouter/<slug>``; each priced change-log event
@@ -196,8 +197,23 @@ def segments(events: list[dict[str, str]]) -> list[dict[str, str]]:
     return merged
 
 
+def first_listed(log: list[dict[str, str]]) -> dict[str, date]:
+    """Day each key was first added to the price file after the change log starts.
+
+    Keys of the log's first snapshot (``initial``) have no such day: they were
+    listed at some unknown earlier time.
+    """
+    out: dict[str, date] = {}
+    for e in log:
+        if e["event"] == "added":
+            day = date.fromisoformat(e["date"])
+            out[e["model_key"]] = min(out.get(e["model_key"], day), day)
+    return out
+
+
 def new_models(
-    entries: dict[str, dict], names: rs.Names, rules: list[dict[str, str]], origins: set[str]
+    entries: dict[str, dict], names: rs.Names, rules: list[dict[str, str]], origins: set[str],
+    listed: Mapping[str, date] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Catalog rows for attributable LiteLLM chat models the catalog lacks, and problems."""
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -230,6 +246,9 @@ def new_models(
         e = entries[key]
         ow = open_weights(author, name, rules)
         dates = sorted(d for k, _ in members if (d := date_in(k)))
+        # No dated id: the day LiteLLM first priced the model, an upper bound on its
+        # release (LiteLLM adds new models within days; older ones were in its first snapshot).
+        dates = dates or sorted(listed[k] for k, _ in members if listed and k in listed)
         ctx = e.get("max_input_tokens") or e.get("max_tokens")
         rows[slug] = {
             "model": slug,

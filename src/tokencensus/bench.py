@@ -22,7 +22,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from tokencensus import catalog
+from tokencensus import bench_ingest, catalog
 from tokencensus import simulate as sim
 from tokencensus.analyses.base import Params, get_analysis
 from tokencensus.engine import connect
@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="rows for the simulate-to-store run (0 to skip)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--format-lines", type=int, default=200_000,
+                        help="lines per JSONL format for the per-format reader run (0 to skip)")
+    parser.add_argument("--samples", type=Path, default=Path("tests/data"),
+                        help="folder of per-format sample logs (the repo's tests/data)")
+    parser.add_argument("--rss-gb", type=float, default=5.0,
+                        help="size of the file for the peak-memory ingest run (0 to skip)")
     args = parser.parse_args(argv)
     work = args.out or Path(tempfile.mkdtemp(prefix="tokencensus-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -123,6 +129,20 @@ def main(argv: list[str] | None = None) -> None:
     pandas_s = next(s for n, _, s in results if n.startswith("same figure"))
     ibis_s = next(s for n, _, s in results if n.startswith("analysis"))
     Console().print(f"Ibis/DuckDB vs naive pandas on the same figure: {pandas_s / ibis_s:.1f}x")
+
+    if args.format_lines and args.samples.is_dir():
+        formats = Table(title=f"reader throughput per JSONL format (median of {args.repeat})")
+        for col in ("format", "lines", "seconds", "records/s"):
+            formats.add_column(col, justify="left" if col == "format" else "right")
+        for name, lines, seconds in bench_ingest.format_throughput(
+                args.samples, work, args.format_lines, args.repeat):
+            formats.add_row(name, f"{lines:,}", f"{seconds:.2f}", f"{lines / seconds:,.0f}")
+        Console().print(formats)
+    if args.rss_gb:
+        r = bench_ingest.peak_rss_ingest(work, args.rss_gb)
+        Console().print(f"ingest of one {r['bytes'] / 1e9:.2f} GB JSONL ({r['rows']:,.0f} rows): "
+                        f"{r['seconds']:.0f} s, {r['rows'] / r['seconds']:,.0f} rows/s, "
+                        f"peak RSS of the process tree {r['peak_rss'] / 2**20:,.0f} MiB")
 
 
 if __name__ == "__main__":

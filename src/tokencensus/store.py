@@ -65,6 +65,7 @@ FOLDERS = ("requests", "labels", "quarantine")
 _STAGING = ".staging"
 _JOURNAL = "COMMIT.json"
 _SEQ = "_seq"
+COMMIT_MEMORY_LIMIT = "256MB"
 
 
 @dataclass
@@ -360,7 +361,10 @@ class BatchWriter:
 
         Returns how many rows were kept.
         """
-        con = duckdb.connect(config={"temp_directory": str(self.dir / "spill")})
+        # A bounded memory limit makes DuckDB spill the dedupe of a multi-GB batch to disk
+        # instead of holding it: ingest's peak memory must not grow with the file.
+        con = duckdb.connect(config={"temp_directory": str(self.dir / "spill"),
+                                     "memory_limit": COMMIT_MEMORY_LIMIT})
         try:
             con.execute("SET TimeZone = 'UTC'")
             existing = [str(p) for p in self.store.data_files(folder)]

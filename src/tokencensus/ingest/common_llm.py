@@ -16,19 +16,25 @@
 
 An envelope holds only these keys, which keeps each reader's sniff from
 claiming gateway logs (LiteLLM, Langfuse, ...) that also nest responses.
+
+Gateway exports (Langfuse, Helicone) share two readers' helpers at the end:
+:func:`export_records`, the records of a JSON or JSONL export whichever way it
+was written, and :func:`json_cells`, the typed cells of its CSV form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import RecordError, resolve_model
-from tokencensus.ingest.sources import HEAD_BYTES
+from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
+from tokencensus.ingest.tabular import BadRecord, json_array_records
 from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
 
 #: Envelope keys holding the time of the call, in order of preference.
@@ -245,3 +251,72 @@ def user_of(call: Call, *keys: str) -> str | None:
         if value:
             return value
     return None
+
+
+def export_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:
+    """``(line, raw, record)`` of a JSON export, however it was written.
+
+    * one document: an array of records (``[{...}, ...]``), or an API page holding
+      them under ``key`` (``{"data": [...], "meta": {...}}``), streamed by
+      :func:`~tokencensus.ingest.tabular.json_array_records`;
+    * JSONL: one record per line, or one API page per line (its records share the
+      page's line number).
+
+    A line that does not parse is a :class:`~tokencensus.ingest.tabular.BadRecord`;
+    non-object items of a page are skipped, as ``json_array_records`` skips them.
+    """
+    first = b""
+    with source.stream() as f:
+        for line in f:  # one line: a JSONL file's first record, or a document's opening
+            if line.strip():
+                first = line.strip()
+                break
+    if first.startswith(b"["):
+        with source.stream() as f:
+            yield from json_array_records(f, None)
+        return
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        if not first.endswith(b"}"):  # a pretty-printed document, not a broken record
+            with source.stream() as f:
+                yield from json_array_records(f, key)
+            return
+    for line, raw in source.lines():
+        if not raw.strip():
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as e:
+            yield line, raw, BadRecord(f"invalid JSON: {e}")
+            continue
+        page = obj.get(key) if isinstance(obj, dict) else None
+        if isinstance(page, list):
+            yield from ((line, orjson.dumps(r), r) for r in page if isinstance(r, dict))
+        else:
+            yield line, raw, obj
+
+
+def json_cells(row: dict[str, Any], columns: Collection[str]) -> dict[str, Any]:
+    """A CSV row with the cells of ``columns`` read as JSON (numbers, objects, quoted strings).
+
+    A cell that is not JSON stays text, so the typed getter reading it names the column
+    and the value. Object cells whose quotes were escaped twice (``{""a"": 1}`` once the
+    CSV is unquoted, as Helicone's export tool writes them) are read too.
+    """
+    out = dict(row)
+    for col in columns:
+        text = out.get(col)
+        if isinstance(text, str):
+            out[col] = _json_or_text(text)
+    return out
+
+
+def _json_or_text(text: str) -> Any:
+    for candidate in (text, text.replace('""', '"')):
+        try:
+            return orjson.loads(candidate)
+        except orjson.JSONDecodeError:
+            if '""' not in text:
+                break
+    return text

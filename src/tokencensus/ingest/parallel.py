@@ -29,7 +29,7 @@ from tokencensus.ingest.sources import SourceFile
 if TYPE_CHECKING:
     from tokencensus.ingest.base import Chunk, JsonLinesReader, TextFilter
 
-BLOCK_LINES = 32_768
+BLOCK_LINES = 8_192
 #: Smaller files are mapped in-process: starting workers costs about a second.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 

@@ -1,0 +1,138 @@
+"""Ingest benchmarks: records/s per JSONL format, and peak memory on a multi-GB file.
+
+Part of ``make bench`` (see :mod:`tokencensus.bench`); never run by the tests.
+
+* **Per format**: the documented sample records of each JSONL format
+  (``tests/data/<format>/*.jsonl``) are repeated into a file of ``lines`` lines and
+  read by that format's reader through the same path ``ingest`` uses (blocks
+  mapped on every core for large files). The store is left out so the figure is
+  the reader's own; the OpenRouter row of :mod:`tokencensus.bench` measures the
+  whole ingest into a store.
+* **Peak RSS**: OpenRouter logs from several simulator seeds are concatenated
+  into one file of at least ``gigabytes`` GB and ingested by the real CLI in a
+  child process; the resident memory of that process and all its workers is
+  summed and sampled from ``/proc`` every 100 ms, so the peak is the whole tree's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tokencensus import simulate as sim
+from tokencensus.errors import UnknownFormatError
+from tokencensus.ingest.detect import detect
+from tokencensus.ingest.sources import SourceFile
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _repeat_lines(samples: list[Path], lines: int, out: Path) -> int:
+    body = [ln for p in samples for ln in p.read_bytes().splitlines() if ln.strip()]
+    if not body:
+        return 0
+    with open(out, "wb") as f:
+        for i in range(lines):
+            f.write(body[i % len(body)] + b"\n")
+    return lines
+
+
+def format_throughput(data_dir: Path, work: Path, lines: int,
+                      repeat: int) -> list[tuple[str, int, float]]:
+    """(format, lines, median seconds) for every format with JSONL samples in ``data_dir``.
+
+    Lines, not rows: a transcript line that is not an API call (a user turn) is read
+    and skipped, and counts as read work.
+    """
+    results = []
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()):
+        samples = sorted(folder.glob("*.jsonl"))
+        try:
+            readers = {detect(SourceFile(p)).name for p in samples}
+        except UnknownFormatError:
+            continue
+        if readers != {folder.name}:
+            continue  # not a log format folder (catalog, classifier data) or mixed
+        path = work / f"{folder.name}.jsonl"
+        n = _repeat_lines(samples, lines, path)
+        reader = detect(SourceFile(path))
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            for _chunk in reader.read(SourceFile(path)):
+                pass
+            times.append(time.perf_counter() - started)
+        results.append((folder.name, n, statistics.median(times)))
+        path.unlink()
+    return results
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every descendant, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is the parent pid
+        rss[pid] = int(fields[21]) * _PAGE  # fields[21] is rss in pages
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def peak_rss_ingest(work: Path, gigabytes: float) -> dict[str, float]:
+    """Ingest a file of at least ``gigabytes`` GB with the CLI; peak RSS of the process tree."""
+    big = work / "big.jsonl"
+    part = work / "part.jsonl"
+    rows = seed = 0
+    with open(big, "wb") as out:
+        while out.tell() < gigabytes * 1e9:
+            sim.simulate_jsonl(sim.SimConfig(rows=1_000_000, seed=seed), part)
+            with open(part, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 24)
+            rows += 1_000_000
+            seed += 1
+    part.unlink()
+    size = big.stat().st_size
+    store = work / "rss-store"
+    shutil.rmtree(store, ignore_errors=True)
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "tokencensus", "ingest", str(big),
+                              "--store", str(store), "--json"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(child.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = child.wait()
+    done.set()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    big.unlink()
+    shutil.rmtree(store, ignore_errors=True)
+    if code != 0:
+        raise RuntimeError(f"ingest of the {size / 1e9:.1f} GB file exited {code}")
+    return {"bytes": size, "rows": rows, "seconds": seconds, "peak_rss": peak}
