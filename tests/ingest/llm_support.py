@@ -1,4 +1,4 @@
-"""Shared checks for the provider-response readers' tests (OpenAI, Anthropic, Gemini)."""
+"""Shared checks for the provider-response and gateway-export readers' tests (JSONL samples)."""
 
 from __future__ import annotations
 
@@ -65,10 +65,15 @@ def check_quarantine(
         assert row["file"] == str(path) and len(row["record_sha256"]) == 64
 
 
-def check_duplicates_and_reingest(tmp_path: Path, folder: str) -> None:
-    """Duplicated lines count as duplicates; ingesting the same file again changes nothing."""
+def check_duplicates_and_reingest(tmp_path: Path, folder: str, records: int | None = None) -> None:
+    """Duplicated lines count as duplicates; ingesting the same file again changes nothing.
+
+    ``records``: requests in the golden file, when some of its lines are not requests
+    (skipped, so not read); by default every line is one.
+    """
     (golden,) = (DATA / folder).glob("*.jsonl")
-    n = len([line for line in golden.read_bytes().splitlines() if line.strip()])
+    n = records if records is not None else len(
+        [line for line in golden.read_bytes().splitlines() if line.strip()])
     doubled = tmp_path / "doubled.jsonl"
     doubled.write_bytes(golden.read_bytes() * 2)
     store = Store.open(tmp_path / "store", create=True)

@@ -265,16 +265,16 @@ def export_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, A
     A line that does not parse is a :class:`~tokencensus.ingest.tabular.BadRecord`;
     non-object items of a page are skipped, as ``json_array_records`` skips them.
     """
-    first = b""
-    with source.stream() as f:
-        for line in f:  # one line: a JSONL file's first record, or a document's opening
-            if line.strip():
-                first = line.strip()
-                break
-    if first.startswith(b"["):
+    if source.head(4096).lstrip().startswith(b"["):
         with source.stream() as f:
             yield from json_array_records(f, None)
         return
+    first = b""
+    with source.stream() as f:
+        for line in f:  # a JSONL file's first record, or a document's opening line
+            if line.strip():
+                first = line.strip()
+                break
     try:
         orjson.loads(first)
     except orjson.JSONDecodeError:

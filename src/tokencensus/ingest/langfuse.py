@@ -35,14 +35,16 @@ Without ``usageDetails`` the deprecated ``usage.input`` / ``usage.output`` (the
 same sums) are read; an empty ``usageDetails`` is unknown, never 0 (Langfuse
 reports the sums of nothing as 0).
 
-Other fields: request_id = ``traceId:id``; ts = ``startTime``; latency =
-``endTime`` − ``startTime``; ttft = ``completionStartTime`` − ``startTime`` (both
-computed from the times: the exports' ``latency`` fields differ in unit);
-model_raw = ``model`` (v1, export), else ``providedModelName`` (v2); user_id =
-``userId`` and session_id = ``sessionId`` (the trace's, carried by the v2 API and,
-for the user, by the export; the v1 API omits both); cost_usd = ``costDetails.total``
-(ingested or inferred by Langfuse from its model prices; reported), else
-``totalCost`` / ``calculatedTotalCost`` when ``costDetails`` is absent;
+Other fields: request_id = ``traceId:id`` (``id`` alone without a trace); ts =
+``startTime``; latency = ``endTime`` − ``startTime``; ttft =
+``completionStartTime`` − ``startTime`` when it is not after ``endTime`` (both
+computed from the times: the API gives ``latency`` in seconds, the UI's trace
+download in milliseconds); model_raw = ``model`` (v1, export), else
+``providedModelName`` (v2); user_id = ``userId`` and session_id = ``sessionId``
+(the trace's, carried by the v2 API and, for the user, by the export; the v1 API
+omits both); cost_usd = ``costDetails.total`` (ingested or inferred by Langfuse
+from its model prices; reported), else ``totalCost`` / ``calculatedTotalCost``
+when ``costDetails`` is absent;
 tools_declared / tool_calls from the export's ``toolDefinitionsCount`` /
 ``toolCallsCount``. Langfuse records no finish reason: ``level`` ``ERROR`` gives
 status ``error`` and finish reason ``error``; ``DEBUG``, ``DEFAULT`` and
@@ -131,6 +133,8 @@ def map_observation(obs: Any, want_text: TextFilter | None) -> tuple[dict[str, A
     """One GENERATION observation (API or export) as a canonical record."""
     if not isinstance(obs, dict):
         raise RecordError("expected an observation object")
+    if get_str(obs, "type", "type") != "GENERATION":  # other types never reach the mapper
+        raise RecordError("type: missing; every observation has one (GENERATION, SPAN, ...)")
     obs_id = get_str(obs, "id", "id")
     if not obs_id:
         raise RecordError("id: missing; every observation has one")
@@ -140,6 +144,8 @@ def map_observation(obs: Any, want_text: TextFilter | None) -> tuple[dict[str, A
         raise RecordError("startTime: missing; every observation has one")
     end = get_ts(obs, "endTime", "endTime")
     first_token = get_ts(obs, "completionStartTime", "completionStartTime")
+    if first_token is not None and end is not None and first_token > end:
+        first_token = None  # after the last token: not a first-token time
     level = get_str(obs, "level", "level")
     if level is not None and level not in _LEVELS:
         raise RecordError(f"level: expected one of {', '.join(_LEVELS)}, got {level[:40]!r}")
@@ -171,8 +177,7 @@ def map_observation(obs: Any, want_text: TextFilter | None) -> tuple[dict[str, A
         schema.COST_USD: cost,
         schema.COST_SOURCE: None if cost is None else "reported",
         schema.LATENCY_MS: _ms(start, end),
-        schema.TTFT_MS: _ms(start, first_token) if end is None or first_token is None
-        or first_token <= end else None,
+        schema.TTFT_MS: _ms(start, first_token),
         schema.STATUS: None if level is None else ("error" if failed else "ok"),
     }
     return record, text
@@ -187,8 +192,8 @@ def _generations(records: Iterator[tuple[int, bytes, Any]]) -> Iterator[tuple[in
     """Drop observations of other types: they are not LLM calls, so not records read."""
     for item in records:
         kind = item[2].get("type") if isinstance(item[2], dict) else None
-        if not isinstance(kind, str) or kind == "GENERATION":
-            yield item
+        if not (isinstance(kind, str) and kind and kind != "GENERATION"):
+            yield item  # a generation, or a record whose type the mapper will reject
 
 
 class LangfuseReader(Reader):
@@ -210,8 +215,12 @@ class LangfuseReader(Reader):
             csv_header(head))
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
-        if source.head(4096).lstrip().startswith((b"{", b"[")):
-            records = _generations(export_records(source, "data"))
+        head = source.head(4096)
+        if head.lstrip().startswith((b"{", b"[")):
+            # The UI's trace download is {"trace": {...}, "observations": [...]}; API pages
+            # hold their observations under "data".
+            key = "observations" if b'"observations"' in head and b'"data"' not in head else "data"
+            records = _generations(export_records(source, key))
             yield from chunks(self.name, records, map_observation, want_text)
             return
         with source.stream() as stream:

@@ -41,7 +41,15 @@ from tokencensus.ingest.base import (
     record_id,
     resolve_model,
 )
-from tokencensus.ingest.validate import get_bool, get_float, get_int, get_obj, get_str, get_ts
+from tokencensus.ingest.validate import (
+    get_bool,
+    get_country,
+    get_float,
+    get_int,
+    get_obj,
+    get_str,
+    get_ts,
+)
 
 _FINISH = {
     "stop": "stop", "length": "length", "tool_calls": "tool_calls",
@@ -151,16 +159,8 @@ class OpenRouterGenerationReader(JsonLinesReader):
             schema.STREAMED: get_bool(data, "streamed", p + "streamed"),
             schema.CANCELLED: cancelled,
             schema.STATUS: "error" if finish == "error" else "ok",
-            schema.COUNTRY: _country(obj),
+            schema.COUNTRY: get_country(obj, "country", "country"),
             schema.TOKENS_ESTIMATED: estimated,
         }
         return record, text
 
-
-def _country(obj: dict[str, Any]) -> str | None:
-    value = obj.get("country")
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
-        raise RecordError(f"country: expected an ISO 3166-1 alpha-2 code, got {value!r}")
-    return value.upper()

@@ -77,6 +77,16 @@ def get_str(obj: dict[str, Any], key: str, path: str) -> str | None:
     raise _error(f"{path}: expected a string, got {_show(value)}")
 
 
+def get_country(obj: dict[str, Any], key: str, path: str) -> str | None:
+    """ISO 3166-1 alpha-2 code, upper-cased; an empty string is unknown."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
+        raise _error(f"{path}: expected an ISO 3166-1 alpha-2 code, got {_show(value)}")
+    return value.upper()
+
+
 def get_ts(obj: dict[str, Any], key: str, path: str) -> dt.datetime | None:
     """ISO 8601 string (UTC assumed when no offset) or Unix seconds."""
     value = obj.get(key)
