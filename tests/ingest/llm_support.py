@@ -121,6 +121,14 @@ def paths_of(obj: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | i
     return found
 
 
+def draw_mutated(data: st.DataObject, records: list[Any]) -> bytes:
+    """One of ``records`` with up to three of its values replaced by arbitrary JSON, as a line."""
+    record = data.draw(st.sampled_from(records))
+    for path in data.draw(st.lists(st.sampled_from(paths_of(record)), max_size=3)):
+        record = mutate(record, path, data.draw(json_values))
+    return json.dumps(record).encode()
+
+
 def check_fuzzed_lines(reader: JsonLinesReader, tmp_path: Path, lines: list[bytes]) -> None:
     """Arbitrary lines never crash the reader; every non-blank line is a row or a reject."""
     path = tmp_path / "fuzz.jsonl"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,10 @@ from llm_support import (
     check_duplicates_and_reingest,
     check_fuzzed_lines,
     check_quarantine,
+    draw_mutated,
     golden_lines,
-    json_values,
     map_one,
     mutate,
-    paths_of,
     read_rows,
 )
 
@@ -156,7 +154,4 @@ def test_mutated_chat_and_batch_records_never_crash(
     tmp_path: Path, data: st.DataObject, garbage: bytes
 ) -> None:
     for reader, base in ((OpenAIChatReader(), CHAT), (OpenAIBatchReader(), BATCH)):
-        record = data.draw(st.sampled_from(base))
-        for path in data.draw(st.lists(st.sampled_from(paths_of(record)), max_size=3)):
-            record = mutate(record, path, data.draw(json_values))
-        check_fuzzed_lines(reader, tmp_path, [json.dumps(record).encode(), garbage])
+        check_fuzzed_lines(reader, tmp_path, [draw_mutated(data, base), garbage])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import orjson
@@ -15,11 +14,10 @@ from llm_support import (
     check_duplicates_and_reingest,
     check_fuzzed_lines,
     check_quarantine,
+    draw_mutated,
     golden_lines,
-    json_values,
     map_one,
     mutate,
-    paths_of,
     read_rows,
 )
 
@@ -114,7 +112,4 @@ def test_duplicates_and_reingest_change_nothing(tmp_path: Path) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), garbage=st.binary(max_size=40))
 def test_mutated_records_never_crash(tmp_path: Path, data: st.DataObject, garbage: bytes) -> None:
-    record = data.draw(st.sampled_from(LINES))
-    for path in data.draw(st.lists(st.sampled_from(paths_of(record)), max_size=3)):
-        record = mutate(record, path, data.draw(json_values))
-    check_fuzzed_lines(OpenAIResponsesReader(), tmp_path, [json.dumps(record).encode(), garbage])
+    check_fuzzed_lines(OpenAIResponsesReader(), tmp_path, [draw_mutated(data, LINES), garbage])
