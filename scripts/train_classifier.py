@@ -16,7 +16,9 @@ Steps (deterministic):
 3. The shipped model is trained on everything except step 1's rows and saved to
    ``src/tokencensus/classify/model/builtin.npz`` (float16 weights).
 Sample weights: 1/sqrt(group size), then rescaled so every category weighs the same,
-so the MMLU multiple-choice format does not dominate.
+so the MMLU multiple-choice format does not dominate; MMLU rows are also trained
+without their "A." … "D." option markers (``training_text``), so the model learns the
+topic rather than the exam format.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -38,13 +41,16 @@ from tokencensus.classify.taxonomy import NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_VERSION = "1"
-C = 20.0
+C = 10.0
+_OPTION_MARKER = re.compile(r"^\s*[A-D][.)]\s", re.M)
 
 
 def load(base: Path) -> list[dict]:
     rows, seen = [], set()
     for path in (base, ROOT / "data/classifier/extra_prompts.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if not line.strip():
+                continue
             row = json.loads(line)
             key = " ".join(row["text"].lower().split())
             if key not in seen:
@@ -53,14 +59,27 @@ def load(base: Path) -> list[dict]:
     return rows
 
 
+def json_line(row: dict) -> str:
+    """One JSON line that ``str.splitlines`` cannot break (U+2028, U+2029, U+0085 escaped)."""
+    text = json.dumps(row, ensure_ascii=False)
+    for ch in ("\u2028", "\u2029", "\x85"):
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return text + "\n"
+
+
 def held_back(text: str) -> bool:
     return hashlib.blake2b(text.encode(), digest_size=4).digest()[0] < 20  # ~8%
+
+
+def training_text(row: dict) -> str:
+    """The text the model learns from: MMLU questions lose their option markers."""
+    return _OPTION_MARKER.sub("", row["text"]) if row["source"] == "mmlu" else row["text"]
 
 
 def matrix(rows: list[dict]) -> sparse.csr_matrix:
     indptr, cols, vals = [0], [], []
     for row in rows:
-        c, v = featurize(row["text"])
+        c, v = featurize(training_text(row))
         cols.append(c)
         vals.append(v)
         indptr.append(indptr[-1] + len(c))
@@ -70,10 +89,26 @@ def matrix(rows: list[dict]) -> sparse.csr_matrix:
     )
 
 
+def is_cjk(text: str) -> bool:
+    letters = [ch for ch in text[:2000] if ch.isalpha()]
+    return bool(letters) and sum("\u3040" <= ch <= "\u9fff" for ch in letters) > 0.3 * len(letters)
+
+
 def weights(rows: list[dict]) -> np.ndarray:
+    """1/sqrt(source-group size); then, per category, Chinese rows are scaled towards the
+    mean Chinese share (factor 1/4 to 4) so that the script does not stand for a category
+    (most Chinese "other" rows come from two chore sets); then categories weigh the same."""
     groups = Counter((r["source"], r["category"]) for r in rows)
     w = np.array([1.0 / np.sqrt(groups[(r["source"], r["category"])]) for r in rows])
     cats = np.array([r["category"] for r in rows])
+    cjk = np.array([is_cjk(r["text"]) for r in rows])
+    shares = {c: w[(cats == c) & cjk].sum() / w[cats == c].sum() for c in set(cats)}
+    target = float(np.mean(list(shares.values())))
+    for c, share in shares.items():
+        if 0 < share < 1:
+            # Odds ratio that brings this category's Chinese share to the target.
+            f = (target / (1 - target)) / (share / (1 - share))
+            w[(cats == c) & cjk] *= min(max(f, 0.25), 4.0)
     for c in set(cats):
         w[cats == c] *= 1.0 / w[cats == c].sum()
     return w * len(rows) / w.sum()
@@ -161,8 +196,7 @@ def main() -> None:
     fixture.parent.mkdir(parents=True, exist_ok=True)
     with fixture.open("w", encoding="utf-8") as f:
         for r in heldout:
-            f.write(json.dumps({k: r[k] for k in ("text", "category", "source", "license")},
-                               ensure_ascii=False) + "\n")
+            f.write(json_line({k: r[k] for k in ("text", "category", "source", "license")}))
     s = score([r["category"] for r in heldout], predict(model, heldout))
     print(f"shipped model on held-back rows: macro-F1 {s.macro_f1:.3f}, acc {s.accuracy:.3f}")
     print("\n".join(md))

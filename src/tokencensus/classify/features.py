@@ -7,7 +7,8 @@ Rules:
   word unigrams and bigrams add topic words. All are hashed with a fixed polynomial
   hash on Unicode code points (never Python's salted ``hash``), so training and
   scoring agree on every machine.
-- High-precision signals (``signals.py``) get their own reserved columns.
+- High-precision signals (``signals.py``) get their own reserved columns, and so does
+  each category's list of topic words (``TOPIC_TERMS``, matched through the same hashes).
 - Weights: 1 + log(count), then L2-normalised per prompt.
 Only numpy is needed; nothing is written anywhere.
 """
@@ -18,11 +19,13 @@ from typing import Final
 
 import numpy as np
 
-from tokencensus.classify.signals import SIGNAL_NAMES, signal_vector
+from tokencensus.classify.signals import SIGNAL_NAMES, TOPIC_TERMS, signal_vector
 
 HASH_BITS: Final = 18
 N_HASHED: Final = 1 << HASH_BITS
-N_FEATURES: Final = N_HASHED + len(SIGNAL_NAMES)
+TOPICS: Final = tuple(TOPIC_TERMS)
+TOPIC_WEIGHT: Final = 1.0
+N_FEATURES: Final = N_HASHED + len(SIGNAL_NAMES) + len(TOPICS)
 HEAD_CHARS: Final = 2000
 TAIL_CHARS: Final = 600
 _MULT: Final = np.uint64(0x100000001B3)
@@ -113,18 +116,46 @@ def _word_ngrams(cp: np.ndarray) -> list[np.ndarray]:
     return [words + _WORD_SALT, words[:-1] * _MULT + words[1:] + _BIGRAM_SALT]
 
 
+def _topic_keys() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted raw (salted, unfinished) hashes of every topic term, and their topic index."""
+    keys: dict[int, int] = {}
+    for t, (_, terms) in enumerate(TOPIC_TERMS.items()):
+        for term in terms:
+            cp = _codepoints(term)
+            if bool(_is_word(cp).all()) and all(ord(c) >= 0x3000 for c in term):
+                key = _char_ngrams(cp)[len(cp) - 2][0]  # CJK: its own char n-gram
+            else:
+                words = _word_ngrams(cp)
+                key = words[0][0] if len(words) == 1 else words[1][0]
+            keys.setdefault(int(key), t)
+    order = sorted(keys)
+    return np.array(order, np.uint64), np.array([keys[k] for k in order], np.int64)
+
+
+_TOPIC_KEYS, _TOPIC_OF = _topic_keys()
+
+
+def _topic_counts(raw: np.ndarray) -> np.ndarray:
+    at = np.minimum(np.searchsorted(_TOPIC_KEYS, raw), len(_TOPIC_KEYS) - 1)
+    hit = _TOPIC_KEYS[at] == raw
+    return np.bincount(_TOPIC_OF[at[hit]], minlength=len(TOPICS))
+
+
 def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique feature columns and their weights for one prompt."""
     clipped = clip(text)
     cp = _codepoints(clipped)
     parts = _char_ngrams(cp) + _word_ngrams(cp)
-    cols = _finish(np.concatenate(parts)).astype(np.int64) if parts else np.zeros(0, np.int64)
+    raw = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+    cols = _finish(raw).astype(np.int64)
     uniq, counts = np.unique(cols, return_counts=True)
     vals = 1.0 + np.log(counts.astype(np.float32))
     sig = signal_vector(text)
     on = np.flatnonzero(sig)
-    uniq = np.concatenate((uniq, N_HASHED + on))
-    vals = np.concatenate((vals, sig[on].astype(np.float32)))
+    topics = _topic_counts(raw).astype(np.float32)
+    hit = np.flatnonzero(topics)
+    uniq = np.concatenate((uniq, N_HASHED + on, N_HASHED + len(SIGNAL_NAMES) + hit))
+    vals = np.concatenate((vals, sig[on].astype(np.float32), TOPIC_WEIGHT * (1.0 + np.log(topics[hit]))))
     norm = float(np.sqrt(np.dot(vals, vals)))
     if norm > 0:
         vals = vals / norm

@@ -78,11 +78,45 @@ _SIGNALS: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]]] = {
     "action_asterisks": (("*",), re.compile(r"\*[a-z][^*\n]{2,60}\*", re.I)),
     "story_request": (
         ("story", "tale", "poem", "fanfic", "fan fiction", "scene", "chapter", "narrative",
-         "[wp]", "故事", "小说", "诗", "续写"),
+         "[wp]", "song", "lyric", "haiku", "limerick", "sonnet", "rap ", "故事", "小说", "诗",
+         "续写", "歌词"),
         re.compile(
-            r"\b(?:write|continue|tell) (?:me )?(?:a |an |the )?(?:short )?"
-            r"(?:story|tale|poem|fanfic|fan fiction|scene|chapter|narrative)|"
-            r"\[WP\]|写(?:一个|一篇)?(?:故事|小说|诗)|续写",
+            r"\b(?:write|continue|tell|compose) (?:me )?(?:a |an |the )?(?:short |funny )?"
+            r"(?:story|tale|poem|fanfic|fan fiction|scene|chapter|narrative|song|lyrics|"
+            r"haiku|limerick|sonnet|rap)\b|"
+            r"\[WP\]|写(?:一个|一篇|一首)?(?:故事|小说|诗|歌词)|续写",
+            re.I,
+        ),
+    ),
+    # Topic lexicons: a device or IT-support problem, marketing work, academic work.
+    "device_help": (
+        ("laptop", "wifi", "wi-fi", "router", "printer", "bluetooth", "windows 1", "macbook",
+         "iphone", "android phone", "bios", "ssd", "graphics card", "antivirus", "电脑", "手机"),
+        re.compile(
+            r"\b(?:my|the|a) (?:laptop|pc|computer|phone|iphone|router|printer|monitor|"
+            r"macbook|graphics card|ssd|hard drive)\b|\bwi-?fi\b|\bbluetooth\b|"
+            r"\bwindows 1[01]\b|\bBIOS\b|\bantivirus\b|电脑|手机|路由器",
+            re.I,
+        ),
+    ),
+    "marketing_work": (
+        ("marketing", "brand", "campaign", "audience", "ad copy", "newsletter", "conversion",
+         "social media", "营销", "品牌", "广告"),
+        re.compile(
+            r"\bmarketing\b|\bbrand (?:voice|identity|awareness|strategy)\b|"
+            r"\b(?:ad|ads|email|marketing) campaigns?\b|\btarget audience\b|\bad copy\b|"
+            r"\bnewsletter\b|\bconversion rate\b|\bsocial media (?:post|content|strategy)|"
+            r"营销|品牌|广告",
+            re.I,
+        ),
+    ),
+    "academic_work": (
+        ("thesis", "dissertation", "essay", "abstract", "literature review", "citation",
+         "apa", "mla", "research paper", "peer review", "论文", "综述"),
+        re.compile(
+            r"\b(?:thesis|dissertation|literature review|research paper|peer review|"
+            r"research proposal|academic (?:writing|paper|essay))\b|\b(?:APA|MLA) (?:style|format)|"
+            r"\bthe abstract\b|\bmy (?:essay|paper|manuscript)\b|论文|综述",
             re.I,
         ),
     ),
@@ -154,3 +188,72 @@ def rule(text: str) -> tuple[str, str] | None:
     if _TRANSLATE_HEAD.search(head) and len(text) < 8_000:
         return "translation", "Foreign Language Resources"
     return None
+
+# Topic words per study category in the languages users write in (figure 33). Each
+# category's words share one feature column (``features.py``), so a prompt that uses a
+# word no training prompt used still lands near its topic, in any of these languages.
+# Latin-script entries match whole words (two-word entries as a bigram); CJK entries
+# (2-4 characters) match anywhere.
+TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
+    "programming": (
+        "python", "javascript", "typescript", "java", "rust", "golang", "function", "code",
+        "coding", "compile", "compiler", "debug", "bug", "api", "regex", "json", "sql",
+        "github", "repository", "variable", "algorithm", "script", "npm", "pip", "django",
+        "react", "dockerfile", "kubernetes", "unit test", "stack trace", "refactor",
+        "代码", "编程", "程序", "算法", "报错", "код", "программу", "código", "programa"),
+    "roleplay": (
+        "roleplay", "character", "characters", "story", "poem", "novel", "fiction",
+        "fantasy", "dragon", "villain", "hero", "princess", "kingdom", "tavern", "quest",
+        "dialogue", "lyrics", "song", "haiku", "sonnet", "narrator", "protagonist", "plot",
+        "chapter", "角色", "扮演", "故事", "小说", "诗歌", "剧本", "人物", "история",
+        "historia", "cuento", "personaje"),
+    "technology": (
+        "laptop", "computer", "smartphone", "iphone", "android", "wifi", "router",
+        "bluetooth", "printer", "windows", "macos", "ubuntu", "driver", "drivers", "bios",
+        "ssd", "gpu", "cpu", "ram", "usb", "hdmi", "monitor", "keyboard", "firmware", "vpn",
+        "antivirus", "malware", "browser", "chrome", "电脑", "手机", "路由器", "软件", "硬件",
+        "网络", "芯片", "компьютер", "ordenador", "computadora"),
+    "science": (
+        "physics", "chemistry", "biology", "equation", "theorem", "molecule", "atom",
+        "quantum", "velocity", "gravity", "cell", "dna", "protein", "enzyme", "experiment",
+        "hypothesis", "calculus", "integral", "derivative", "probability", "algebra",
+        "geometry", "triangle", "物理", "化学", "生物", "数学", "方程", "分子", "细胞", "概率",
+        "几何", "实验", "физика", "física", "química"),
+    "translation": (
+        "translate", "translation", "translated", "translator", "spanish", "french",
+        "german", "italian", "japanese", "korean", "russian", "portuguese", "翻译", "译成",
+        "翻譯", "перевод", "переведи", "traducir", "traduce", "traduction", "traduire",
+        "übersetzen", "übersetzung"),
+    "health": (
+        "symptom", "symptoms", "disease", "doctor", "patient", "treatment", "medication",
+        "medicine", "pain", "diagnosis", "cancer", "diabetes", "blood", "pregnancy",
+        "vaccine", "infection", "therapy", "surgery", "dose", "症状", "医生", "治疗", "疾病",
+        "药物", "患者", "医院", "健康", "болезнь", "врач", "síntomas", "médico", "enfermedad"),
+    "finance": (
+        "bank", "loan", "mortgage", "interest rate", "credit", "invest", "investment",
+        "stock", "stocks", "portfolio", "tax", "taxes", "budget", "savings", "retirement",
+        "dividend", "inflation", "payment", "crypto", "bitcoin", "银行", "贷款", "投资", "股票",
+        "利率", "理财", "经济", "金融", "信用卡", "банк", "кредит", "préstamo", "banco"),
+    "academia": (
+        "thesis", "dissertation", "essay", "abstract", "literature review", "citation",
+        "citations", "bibliography", "journal", "professor", "university", "academic",
+        "research paper", "research question", "manuscript", "apa", "mla", "论文", "学术",
+        "综述", "摘要", "文献", "毕业", "大学", "диссертация", "tesis", "ensayo"),
+    "legal": (
+        "law", "legal", "lawyer", "attorney", "court", "contract", "clause", "statute",
+        "lawsuit", "sue", "plaintiff", "defendant", "liability", "tenant", "landlord",
+        "copyright", "patent", "trademark", "jurisdiction", "judge", "法律", "合同", "律师",
+        "法院", "起诉", "条款", "法规", "закон", "ley", "abogado", "contrato"),
+    "marketing": (
+        "marketing", "brand", "branding", "campaign", "advertising", "ads", "audience",
+        "customers", "newsletter", "social media", "instagram", "linkedin", "tiktok",
+        "influencer", "slogan", "tagline", "copywriting", "engagement", "promotion",
+        "营销", "品牌", "广告", "推广", "文案", "市场"),
+    "marketing/seo": (
+        "seo", "keyword", "keywords", "backlink", "backlinks", "serp", "meta description",
+        "ranking", "search engine", "organic traffic", "title tag", "关键词", "搜索引擎"),
+    "trivia": (
+        "history", "historical", "war", "king", "president", "century", "capital", "movie",
+        "film", "actor", "band", "album", "football", "olympic", "world cup", "famous",
+        "历史", "首都", "国家", "电影", "世界杯"),
+}
