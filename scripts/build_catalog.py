@@ -1,7 +1,8 @@
 """Build the bundled model catalog from real sources, deterministically.
 
 Reads the OpenRouter ``/api/v1/models`` snapshot, the models.dev export and the
-LiteLLM price table under ``<shared>/data`` (see ``<shared>/data/SOURCES.md``),
+LiteLLM price table under ``data/upstream`` (copies of the project's shared data with
+their provenance in ``data/upstream/SOURCES.md``),
 plus the curated files next to the output (``labs.csv``, ``params.csv``,
 ``extra_models.csv``, ``overrides.csv``), and writes
 ``src/tokencensus/catalog/data/models.csv`` (columns of ``schema.MODELS``) and
@@ -9,7 +10,7 @@ plus the curated files next to the output (``labs.csv``, ``params.csv``,
 
 Usage::
 
-    python scripts/build_catalog.py [--shared ../shared] [--out DIR]
+    python scripts/build_catalog.py [--sources data/upstream] [--out DIR]
 
 Rules (each fact has exactly one source, in this order):
 
@@ -70,7 +71,7 @@ Row = dict[str, Any]
 def _latest(folder: Path, pattern: str) -> Path:
     found = sorted(folder.glob(pattern))
     if not found:
-        sys.exit(f"No {pattern} in {folder}. Pass --shared pointing at the shared folder.")
+        sys.exit(f"No {pattern} in {folder}. Pass --sources pointing at the folder of upstream data.")
     return found[-1]
 
 
@@ -287,9 +288,8 @@ def _write(path: Path, header: list[str], rows: Iterable[list[object]]) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
-def build(shared: Path, out: Path, curated: Path = DATA) -> None:
-    """Write models.csv and aliases.csv into ``out`` from ``shared``/data."""
-    src = shared / "data"
+def build(src: Path, out: Path, curated: Path = DATA) -> None:
+    """Write models.csv, aliases.csv and prices.csv into ``out`` from the upstream data."""
     entries = json.loads(
         _latest(src / "model_catalog", "openrouter_api_v1_models_*.json").read_text(
             encoding="utf-8"
@@ -416,14 +416,14 @@ def _aliases(rows: dict[str, Row], entries: list[dict[str, Any]]) -> dict[str, t
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--shared",
+        "--sources",
         type=Path,
-        default=REPO.parent / "shared",
-        help="folder holding data/model_catalog and data/pricing",
+        default=REPO / "data" / "upstream",
+        help="folder holding model_catalog/ and pricing/",
     )
     parser.add_argument("--out", type=Path, default=DATA, help="where to write the CSVs")
     args = parser.parse_args(argv)
-    build(args.shared, args.out)
+    build(args.sources, args.out)
 
 
 if __name__ == "__main__":

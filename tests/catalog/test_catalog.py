@@ -18,7 +18,7 @@ from tokencensus.catalog import countries_table, is_free_variant, models_table, 
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "src" / "tokencensus" / "catalog" / "data"
-SHARED = REPO.parent / "shared"
+UPSTREAM = REPO / "data" / "upstream"
 
 # (open_weights, origin, reasoning, release_date) checked against the sources:
 # models.dev / OpenRouter for snapshot models, vendor announcements for retired ones.
@@ -99,9 +99,8 @@ def test_derived_columns_are_consistent() -> None:
 
 def test_openrouter_models_have_release_dates() -> None:
     # LiteLLM-only models may lack one (LiteLLM has no release dates); OpenRouter's never do.
-    found = sorted((SHARED / "data" / "model_catalog").glob("openrouter_api_v1_models_*.json"))
-    if not found:
-        pytest.skip(f"OpenRouter snapshot not found under {SHARED / 'data'}")
+    found = sorted((UPSTREAM / "model_catalog").glob("openrouter_api_v1_models_*.json"))
+    assert found, f"OpenRouter snapshot not found under {UPSTREAM}"
     entries = json.loads(found[-1].read_text(encoding="utf-8"))["data"]
     text = {e["id"].split(":")[0] for e in entries
             if e["architecture"]["output_modalities"] == ["text"]}
@@ -248,10 +247,8 @@ def test_countries_rebuild_is_identical(tmp_path: Path) -> None:
 
 
 def test_catalog_rebuild_is_identical(tmp_path: Path) -> None:
-    if not (SHARED / "data" / "model_catalog").is_dir():
-        pytest.skip(f"source data not found at {SHARED / 'data'}; the rebuild check needs it")
     for out in (tmp_path / "a", tmp_path / "b"):
-        _run("build_catalog.py", "--shared", str(SHARED), "--out", str(out))
+        _run("build_catalog.py", "--out", str(out))
     for name in ("models.csv", "aliases.csv", "prices.csv"):
         built = (tmp_path / "a" / name).read_bytes()
         assert built == (tmp_path / "b" / name).read_bytes(), f"{name} differs between runs"
