@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,7 @@ from rich.table import Table
 from tokencensus import bench_ingest, catalog
 from tokencensus import simulate as sim
 from tokencensus.analyses.base import Params, get_analysis
+from tokencensus.classify.evaluation import benchmark as classify_benchmark
 from tokencensus.engine import connect
 from tokencensus.ingest import ingest
 from tokencensus.report import render_report
@@ -77,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="lines per JSONL format for the per-format reader run (0 to skip)")
     parser.add_argument("--samples", type=Path, default=Path("tests/data"),
                         help="folder of per-format sample logs (the repo's tests/data)")
+    parser.add_argument("--classifier-prompts", type=int, default=4000,
+                        help="prompts for the built-in classifier throughput run (0 to skip)")
     parser.add_argument("--rss-gb", type=float, default=5.0,
                         help="size of the file for the peak-memory ingest run (0 to skip)")
     args = parser.parse_args(argv)
@@ -138,6 +142,14 @@ def main(argv: list[str] | None = None) -> None:
                 args.samples, work, args.format_lines, args.repeat):
             formats.add_row(name, f"{lines:,}", f"{seconds:.2f}", f"{lines / seconds:,.0f}")
         Console().print(formats)
+    if args.classifier_prompts:
+        runs = [classify_benchmark(n=args.classifier_prompts) for _ in range(args.repeat)]
+        rate = statistics.median(r["prompts_per_second"] for r in runs)
+        model_dir = resources.files("tokencensus.classify") / "model"
+        size = sum(f.stat().st_size for f in Path(str(model_dir)).iterdir() if f.is_file())
+        Console().print(f"built-in classifier: {rate:,.0f} prompts/s on one core (median of "
+                        f"{args.repeat} runs of {args.classifier_prompts:,} prompts, short to "
+                        f"agent-sized); shipped model files {size / 1e6:.1f} MB")
     if args.rss_gb:
         r = bench_ingest.peak_rss_ingest(work, args.rss_gb)
         Console().print(f"ingest of one {r['bytes'] / 1e9:.2f} GB JSONL ({r['rows']:,.0f} rows): "
