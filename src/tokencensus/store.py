@@ -66,6 +66,7 @@ _STAGING = ".staging"
 _JOURNAL = "COMMIT.json"
 _SEQ = "_seq"
 COMMIT_MEMORY_LIMIT = "256MB"
+PARTITION_FLUSH_ROWS = 65_536
 
 
 @dataclass
@@ -363,8 +364,15 @@ class BatchWriter:
         """
         # A bounded memory limit makes DuckDB spill the dedupe of a multi-GB batch to disk
         # instead of holding it: ingest's peak memory must not grow with the file.
-        con = duckdb.connect(config={"temp_directory": str(self.dir / "spill"),
-                                     "memory_limit": COMMIT_MEMORY_LIMIT})
+        con = duckdb.connect(config={
+            "temp_directory": str(self.dir / "spill"),
+            "memory_limit": COMMIT_MEMORY_LIMIT,
+            # A partitioned COPY buffers rows per thread and month, and those buffers
+            # cannot spill: at DuckDB's default (524,288 rows) a 10M-row batch ran out of
+            # the limit above. Row order inside a month file is not part of the layout.
+            "partitioned_write_flush_threshold": PARTITION_FLUSH_ROWS,
+            "preserve_insertion_order": False,
+        })
         try:
             con.execute("SET TimeZone = 'UTC'")
             existing = [str(p) for p in self.store.data_files(folder)]
