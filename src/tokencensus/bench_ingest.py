@@ -113,9 +113,11 @@ def peak_rss_ingest(work: Path, gigabytes: float) -> dict[str, float]:
     store = work / "rss-store"
     shutil.rmtree(store, ignore_errors=True)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "tokencensus", "ingest", str(big),
-                              "--store", str(store), "--json"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors = work / "rss-ingest.stderr"
+    with open(errors, "wb") as err:
+        child = subprocess.Popen([sys.executable, "-m", "tokencensus", "ingest", str(big),
+                                  "--store", str(store), "--json"],
+                                 stdout=subprocess.DEVNULL, stderr=err)
     peak = 0
     done = threading.Event()
 
@@ -134,5 +136,7 @@ def peak_rss_ingest(work: Path, gigabytes: float) -> dict[str, float]:
     big.unlink()
     shutil.rmtree(store, ignore_errors=True)
     if code != 0:
-        raise RuntimeError(f"ingest of the {size / 1e9:.1f} GB file exited {code}")
+        said = errors.read_text(errors="replace").strip().splitlines()[-5:]
+        raise RuntimeError(f"ingest of the {size / 1e9:.1f} GB file exited {code}: "
+                           + " | ".join(said))
     return {"bytes": size, "rows": rows, "seconds": seconds, "peak_rss": peak}
