@@ -71,7 +71,7 @@ Row = dict[str, Any]
 def _latest(folder: Path, pattern: str) -> Path:
     found = sorted(folder.glob(pattern))
     if not found:
-        sys.exit(f"No {pattern} in {folder}. Pass --sources pointing at the folder of upstream data.")
+        sys.exit(f"No {pattern} in {folder}. Pass --sources: the folder of upstream data.")
     return found[-1]
 
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import tokencensus.store as store_module
 from tokencensus import schema
 from tokencensus.errors import StoreError, StoreLockedError, StoreVersionError
 from tokencensus.store import Store
@@ -54,17 +55,25 @@ def test_layout_is_month_partitioned_parquet_with_the_canonical_schema(tmp_path:
     assert counts == (3, 3, 0, 0)
 
 
-def test_first_occurrence_wins_within_a_batch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part_rows", [1_000_000, 1, 2])
+def test_first_occurrence_wins_within_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part_rows: int
+) -> None:
+    # part_rows 1 and 2 stage every add in its own file: order must hold across parts.
+    monkeypatch.setattr(store_module, "STAGE_PART_ROWS", part_rows)
     store = Store.open(tmp_path / "s", create=True)
-    first, second = rows(["a"]), rows(["a"])
+    first, second = rows(["a", "b"]), rows(["c", "a"])
     second = second.set_column(second.schema.get_field_index("input_tokens"), "input_tokens",
-                               pa.array([999], pa.int64()))
+                               pa.array([998, 999], pa.int64()))
     with store.batch(source_path="x", fmt="test") as b:
         b.add_rows(first)
         b.add_rows(second)
-    assert (b.summary.stored, b.summary.duplicate) == (1, 1)
-    kept = pq.read_table(store.data_files("requests")[0])["input_tokens"].to_pylist()
-    assert kept == [0]
+        b.add_rows(rows(["d"]))
+    assert (b.summary.stored, b.summary.duplicate) == (4, 1)
+    kept = pq.read_table(store.data_files("requests")[0])
+    by_id = dict(zip(kept["request_id"].to_pylist(), kept["input_tokens"].to_pylist(),
+                     strict=True))
+    assert by_id == {"a": 0, "b": 1, "c": 998, "d": 0}
 
 
 def test_failed_batch_leaves_previous_state(tmp_path: Path) -> None:
