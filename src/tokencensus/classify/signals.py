@@ -5,17 +5,22 @@ the strongest (``RULES``) also override the model: a Python traceback is program
 a ``{{char}}`` card is roleplay and "translate the following into French" is
 translation, whatever the rest of the prompt says. Patterns are multilingual where
 users are (figure 33: English, Chinese, Russian, Spanish, Thai and others). Only the
-first ``SCAN_CHARS`` characters are scanned, so a 2 MB prompt costs no more than a long one.
+first ``SCAN_HEAD`` and last ``SCAN_TAIL`` characters are scanned, so a 2 MB prompt costs
+no more than a short page: the regex scans were over half of the classifier's time when
+they read 20,000 characters. A prompt is scanned once for both the model's signal
+columns and the rules.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
 
-SCAN_CHARS: Final = 20_000
+SCAN_HEAD: Final = 4_000
+SCAN_TAIL: Final = 1_000
 
 _LANGS = (
     r"english|chinese|mandarin|cantonese|japanese|korean|russian|spanish|french|german|"
@@ -169,23 +174,36 @@ def _fires(name: str, head: str, low: str) -> bool:
     return bool(pattern.match(head) if name == "persona_you_are" else pattern.search(head))
 
 
+def _window(text: str) -> str:
+    """The part of a prompt the signals read: its head and, when long, its tail."""
+    if len(text) <= SCAN_HEAD + SCAN_TAIL:
+        return text
+    return text[:SCAN_HEAD] + "\n" + text[-SCAN_TAIL:]
+
+
+@lru_cache(maxsize=4)
+def _fired(window: str) -> frozenset[str]:
+    # Cached because the classifier asks for the vector and then the rule of one prompt.
+    low = window.lower()
+    return frozenset(n for n in SIGNAL_NAMES if _fires(n, window, low))
+
+
 def signal_vector(text: str) -> np.ndarray:
     """1.0 where a signal fires, else 0.0 (same order as ``SIGNAL_NAMES``)."""
-    head = text[:SCAN_CHARS]
-    low = head.lower()
-    return np.array([1.0 if _fires(n, head, low) else 0.0 for n in SIGNAL_NAMES], np.float32)
+    fired = _fired(_window(text))
+    return np.array([1.0 if n in fired else 0.0 for n in SIGNAL_NAMES], np.float32)
 
 
 def rule(text: str) -> tuple[str, str] | None:
     """(category, subtag) when a high-precision rule decides, else None."""
-    head = text[:SCAN_CHARS]
-    if _CARD.search(head):
+    window = _window(text)
+    if _CARD.search(window):
         return "roleplay", "Roleplaying Games"
-    low = head.lower()
+    fired = _fired(window)
     for name, category, subtag in RULES:
-        if _fires(name, head, low):
+        if name in fired:
             return category, subtag
-    if _TRANSLATE_HEAD.search(head) and len(text) < 8_000:
+    if _TRANSLATE_HEAD.search(window) and len(text) < 8_000:
         return "translation", "Foreign Language Resources"
     return None
 
