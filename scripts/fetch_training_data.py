@@ -1,5 +1,5 @@
 """Rebuild ``data/classifier/extra_prompts.jsonl``: labelled prompts that fill the gaps
-of the starting corpus (``shared/data/prompts/train_prompts.jsonl``).
+of the starting corpus (``data/upstream/prompts/train_prompts.jsonl``).
 
 usage: python scripts/fetch_training_data.py SNAPSHOT_DIR [OUT_JSONL]
 

@@ -1,6 +1,6 @@
 """Train the built-in classifier and measure it on prompts it never saw.
 
-usage: python scripts/train_classifier.py [--base ../shared/data/prompts/train_prompts.jsonl]
+usage: python scripts/train_classifier.py [--base data/upstream/prompts/train_prompts.jsonl]
                                           [--skip-cv]
 
 Inputs: the starting corpus (``--base``) and ``data/classifier/extra_prompts.jsonl``
@@ -31,6 +31,9 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+
+# scripts/ is on sys.path when this file runs: the corpus builder writes lines the same way.
+from fetch_training_data import json_line
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
@@ -40,7 +43,7 @@ from tokencensus.classify.features import N_FEATURES, featurize
 from tokencensus.classify.taxonomy import NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"  # bump on every retrain that ships; labels carry it
 C = 10.0
 _OPTION_MARKER = re.compile(r"^\s*[A-D][.)]\s", re.M)
 
@@ -57,14 +60,6 @@ def load(base: Path) -> list[dict]:
                 seen.add(key)
                 rows.append(row)
     return rows
-
-
-def json_line(row: dict) -> str:
-    """One JSON line that ``str.splitlines`` cannot break (U+2028, U+2029, U+0085 escaped)."""
-    text = json.dumps(row, ensure_ascii=False)
-    for ch in ("\u2028", "\u2029", "\x85"):
-        text = text.replace(ch, f"\\u{ord(ch):04x}")
-    return text + "\n"
 
 
 def held_back(text: str) -> bool:
@@ -162,7 +157,7 @@ def random_split(x: sparse.csr_matrix, rows: list[dict]) -> tuple[list[str], lis
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", type=Path,
-                    default=ROOT.parent / "shared/data/prompts/train_prompts.jsonl")
+                    default=ROOT / "data/upstream/prompts/train_prompts.jsonl")
     ap.add_argument("--skip-cv", action="store_true")
     args = ap.parse_args()
     rows = load(args.base)

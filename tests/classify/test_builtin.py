@@ -101,3 +101,9 @@ def test_score_counts_a_confusion_matrix() -> None:
     assert s.f1["programming"] == 1.0
     assert s.recall["roleplay"] == 0.5 and s.precision["roleplay"] == 1.0
     assert s.confusion.sum() == 3
+
+
+def test_labels_carry_the_loaded_models_version(clf: BuiltinClassifier) -> None:
+    # A retrained model gets a new tag, so its labels are not mistaken for duplicates.
+    assert clf.tag == f"builtin@{clf.model.version}"
+    assert clf.model.version == BuiltinClassifier.version  # the ClassVar names what ships

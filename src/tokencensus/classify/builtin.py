@@ -13,7 +13,7 @@ Rules:
   ``MIN_CONFIDENCE`` the label is ``other``. The study dropped Google labels < 0.5, but
   that number is Google's calibration, not ours: this 13-way linear model spreads its
   probability wider, and at 0.5 it sends correct answers to ``other``. On the training
-  script's source-held-out folds macro-F1 is flat from 0.15 to 0.4 (0.497 at 0.3, 0.497
+  script's source-held-out folds macro-F1 is flat from 0.15 to 0.4 (0.50 at 0.3, 0.50
   at 0.2, 0.483 at 0.5; ``data/classifier/evaluation.md`` scores 0.3).
 - Empty, whitespace-only or symbol-only text is ``other`` with confidence 0 and
   language ``und``; nothing here raises on any ``str``.
@@ -122,10 +122,16 @@ class BuiltinClassifier(Classifier):
     """Offline, CPU-only default classifier."""
 
     name: ClassVar[str] = "builtin"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # the shipped model's; the tag follows the loaded model
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model or load_model()
+
+    @property
+    def tag(self) -> str:
+        # Labels are deduplicated per (request_id, tag): a retrained model must get a new
+        # tag, or re-labelling a store with it would count every label as a duplicate.
+        return f"{self.name}@{self.model.version}"
 
     def classify_one(self, text: str) -> Label:
         if not isinstance(text, str) or len(_WORDISH.findall(text[:2000])) < _MIN_WORD_CHARS:
