@@ -42,6 +42,8 @@ def get_int(obj: dict[str, Any], key: str, path: str) -> int | None:
     value = obj.get(key)
     if value is None:
         return None
+    if type(value) is int and 0 <= value < _INT64_LIMIT:  # the usual case, checked first
+        return value
     # bool is an int subclass in Python; a JSON true is not a token count.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _error(f"{path}: expected a non-negative integer, got {_show(value)}")
