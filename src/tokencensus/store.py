@@ -66,7 +66,6 @@ _STAGING = ".staging"
 _JOURNAL = "COMMIT.json"
 _SEQ = "_seq"
 COMMIT_MEMORY_LIMIT = "256MB"
-PARTITION_FLUSH_ROWS = 65_536
 STAGE_PART_ROWS = 1_000_000
 
 
@@ -378,40 +377,59 @@ class BatchWriter:
         con = duckdb.connect(config={
             "temp_directory": str(self.dir / "spill"),
             "memory_limit": COMMIT_MEMORY_LIMIT,
-            # A partitioned COPY buffers rows per thread and month, and those buffers
-            # cannot spill: at DuckDB's default (524,288 rows) a 10M-row batch ran out of
-            # the limit above. Row order inside a month file is not part of the layout.
-            "partitioned_write_flush_threshold": PARTITION_FLUSH_ROWS,
-            "preserve_insertion_order": False,
+            "preserve_insertion_order": False,  # row order in a month file is not layout
         })
         try:
             con.execute("SET TimeZone = 'UTC'")
             existing = [str(p) for p in self.store.data_files(folder)]
             keys = ", ".join(key)
-            cols = ", ".join(f's."{c}"' for c in target.names)
             params: dict[str, object] = {"staged": str(staged)}
             (staged_rows, distinct) = con.execute(
                 f"SELECT count(*), count(DISTINCT ({keys})) FROM read_parquet($staged)",
                 params).fetchone() or (0, 0)
-            # The window that keeps first occurrences is the costly step; most batches
-            # have no internal duplicate and skip it.
-            source = (f"""(SELECT * FROM read_parquet($staged)
-                         QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {_SEQ}) = 1)"""
-                      if distinct < staged_rows else "read_parquet($staged)")
-            anti = ""
-            if existing:
-                params["existing"] = existing
-                anti = f"ANTI JOIN read_parquet($existing) e USING ({keys})"
-            # COPY reports how many rows it wrote: no need to materialize the batch first.
-            written = con.execute(
-                f"""COPY (SELECT {cols}, strftime(s.ts, '%Y-%m') AS month FROM {source} s {anti})
-                    TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month),
-                                FILENAME_PATTERN '{self.summary.batch}-{{i}}')""",
-                params,
-            ).fetchone()
-            return int(written[0]) if written else 0
+            if distinct < staged_rows or existing:
+                # Keep first occurrences that are new to the store, once, in one file; the
+                # window is the costly step, and most batches have no internal duplicate.
+                source = (f"""(SELECT * FROM read_parquet($staged)
+                             QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {_SEQ}) = 1)"""
+                          if distinct < staged_rows else "read_parquet($staged)")
+                anti = ""
+                if existing:
+                    params["existing"] = existing
+                    anti = f"ANTI JOIN read_parquet($existing) e USING ({keys})"
+                kept = self.dir / f"{folder}-kept.parquet"
+                con.execute(f"COPY (SELECT s.* FROM {source} s {anti}) TO '{kept}' "
+                            "(FORMAT parquet, COMPRESSION snappy)", params)
+                params = {"staged": str(kept)}
+            return self._write_months(con, params, target, out)
         finally:
             con.close()
+
+    def _write_months(self, con: duckdb.DuckDBPyConnection, params: dict[str, object],
+                      target: pa.Schema, out: Path) -> int:
+        """One file per month of ``read_parquet($staged)`` under ``out/month=YYYY-MM/``.
+
+        A COPY per month with a time-range filter, not one PARTITION_BY COPY: under the
+        commit memory limit the partitioned writer took 3x longer (11 s against 3.4 s for
+        2M rows), and logs come in time order, so each month's scan skips the row groups
+        of the others.
+        """
+        cols = ", ".join(f'"{c}"' for c in target.names)
+        months = con.execute("SELECT DISTINCT date_trunc('month', ts) AS m "
+                             "FROM read_parquet($staged) ORDER BY m", params).fetchall()
+        kept = 0
+        for (start,) in months:
+            folder = out / f"month={start:%Y-%m}"
+            folder.mkdir(parents=True)
+            written = con.execute(
+                f"""COPY (SELECT {cols} FROM read_parquet($staged)
+                          WHERE ts >= $start AND ts < $start + INTERVAL 1 MONTH)
+                    TO '{folder / f"{self.summary.batch}-0.parquet"}'
+                    (FORMAT parquet, COMPRESSION zstd)""",
+                {**params, "start": start},
+            ).fetchone()
+            kept += int(written[0]) if written else 0
+        return kept
 
     def _discard_staging(self) -> None:
         for w in (self._rows, self._labels, self._quarantine_writer):
