@@ -34,6 +34,13 @@ COMMITS = {
     "ashwathr1008/LLM-biologist-prompt-library": "079c09b4318a1a93070b2c8e2ee1c63479b07d0a",
     "kaleid11/ai-workshop-landing": "417954a800e5dc9443512a7a33394e42fff24ce2",
     "sderosiaux/marketing-prompts-for-founders": "a9c27f7942e2ab452b6b8b234819ecbfbcc82f00",
+    "sebischair/NLU-Evaluation-Corpora": "9bac08b980f0f570c4166e2d7243c2971df50d8f",
+    "Stability-AI/FastChat": "e37eb28ee490480f6f4989274ed47c55f7dfce82",
+    "rolellm/RoleBench": "cd4d18f5abaef48d57326bcd0c8c07f38c71a62b",
+    "B1ueD0g/B1ueD0g.github.io": "f40c33791673795754ccc02f6d8757f5eef6be10",
+    "NLP-Core-Team/FastChat": "a19736c35122b45e1e2b553bed6685b9d12cb442",
+    "Modalities/MT-Bench-X": "f8972dc70595a7e981ada7f2ac5e7c191ab12441",
+    "ku-nlp/ja-vicuna-qa-benchmark": "128a862da6a4478c3e80ab3c3b716d1417380751",
 }
 LICENCES = {
     "lm-sys/FastChat": "Apache-2.0",
@@ -49,9 +56,18 @@ LICENCES = {
     "ashwathr1008/LLM-biologist-prompt-library": "MIT / CC-BY-4.0",
     "kaleid11/ai-workshop-landing": "no licence file",
     "sderosiaux/marketing-prompts-for-founders": "no licence file",
+    "sebischair/NLU-Evaluation-Corpora": "CC-BY-SA-3.0",
+    "Stability-AI/FastChat": "Apache-2.0",
+    "rolellm/RoleBench": "no licence file",
+    "B1ueD0g/B1ueD0g.github.io": "no licence file",
+    "NLP-Core-Team/FastChat": "Apache-2.0",
+    "Modalities/MT-Bench-X": "Apache-2.0",
+    "ku-nlp/ja-vicuna-qa-benchmark": "Apache-2.0",
 }
 # Creative writing counts as roleplay (the study's roleplay sub-tag "Writers Resources").
 STORY = re.compile(r"story|poem|fiction|novel|fairy tale|script|小说|故事|诗|童话|剧本", re.I)
+# Japanese spellings (小説, 詩, 物語, 脚本), used only for the Japanese MT-/Vicuna-bench.
+STORY_JA = re.compile(STORY.pattern + r"|小説|詩|物語|脚本", re.I)
 TRANSLATE = re.compile(r"翻译|translat", re.I)
 STANDALONE_SNAPSHOTS: Path = Path(".")
 
@@ -98,18 +114,38 @@ def jsonl(text: str) -> Iterator[dict]:
     return (json.loads(line) for line in text.split("\n") if line.strip())
 
 
-def bench(path: str, source: str) -> Iterator[dict[str, object]]:
+def bench(path: str, source: str, repo: str = "lm-sys/FastChat",
+          story: re.Pattern[str] = STORY) -> Iterator[dict[str, object]]:
     """MT-bench / Vicuna-bench questions (first turn only)."""
-    repo = "lm-sys/FastChat"
     rules = {"roleplay": "roleplay", "coding": "programming", "math": "science",
              "stem": "science", "generic": "other", "extraction": "other"}
     for row in jsonl(show(repo, path)):
         cat, text = row["category"], row["turns"][0]
         target = rules.get(cat)
-        if cat == "writing" and STORY.search(text):
+        if cat == "writing" and story.search(text):
             target = "roleplay"
         if target:
             yield item(text, target, source, cat, repo)
+
+
+def translated_mt_bench() -> Iterator[dict[str, object]]:
+    """MT-bench translations (Russian, German, Spanish, French, Italian): each question takes
+    the label its English original gets from ``bench`` (matched by question_id); maths/STEM
+    (science) questions are left out so no language is mostly one category."""
+    path = "fastchat/llm_judge/data/mt_bench/question.jsonl"
+    english_rows = jsonl(show("lm-sys/FastChat", path))
+    qid_of = {r["turns"][0].strip(): r["question_id"] for r in english_rows}
+    english = {qid_of[str(r["text"])]: r["category"] for r in bench(path, "mt_bench")}
+    files = (("NLP-Core-Team/FastChat", "fastchat/llm_judge/data/ru_mt_bench/question.jsonl",
+              "ru"),
+             *(("Modalities/MT-Bench-X", f"data/mt_bench_{lang}/question.jsonl", lang.lower())
+               for lang in ("DE", "ES", "FR", "IT")))
+    for repo, path, lang in files:
+        for r in jsonl(show(repo, path)):
+            qid = int(str(r["question_id"]).split("_")[0])
+            if english.get(qid, "science") != "science":
+                yield item(r["turns"][0], english[qid], "mt_bench", f"{r['category']}/{lang}",
+                           repo)
 
 
 def self_instruct() -> Iterator[dict[str, object]]:
@@ -340,6 +376,42 @@ def founder_marketing() -> Iterator[dict[str, object]]:
         yield item(body, cat, "founder_marketing_commands", name, repo)
 
 
+def stackexchange_intents() -> Iterator[dict[str, object]]:
+    """NLU-Evaluation-Corpora: AskUbuntu and Web Applications StackExchange questions (every
+    one is an IT-support / consumer-software question, whatever its intent)."""
+    repo = "sebischair/NLU-Evaluation-Corpora"
+    for path in ("AskUbuntuCorpus.json", "WebApplicationsCorpus.json"):
+        for r in json.loads(show(repo, path))["sentences"]:
+            yield item(r["text"], "technology", "nlu_eval_corpora", f"{path} {r['intent']}", repo)
+
+
+def rolebench() -> Iterator[dict[str, object]]:
+    """RoleBench role-specific questions put to a character (English and Chinese test sets)."""
+    repo = "rolellm/RoleBench"
+    files = {"rolebench-eng/role-generalization/role_specific/test.jsonl": 150,
+             "rolebench-zh/role_specific/test.jsonl": 60}
+    for path, cap in files.items():
+        for r in stride(list(jsonl(show(repo, path))), cap):
+            yield item(r["question"], "roleplay", "rolebench", r["role"], repo)
+
+
+def academic_handbook() -> Iterator[dict[str, object]]:
+    """Chinese/English academic-writing prompt handbook: every quoted 【中文 Prompt】 /
+    【English Prompt】 paragraph; section 3.1 (paper translation, 6 prompts) is left out."""
+    repo = "B1ueD0g/B1ueD0g.github.io"
+    path = "content/posts/archive/科研总结系列/科研总结系列｜2-GPT学术写作提示词集锦手册.md"
+    section = ""
+    for part in re.split(r"^(### .*)$", show(repo, path), flags=re.M):
+        if part.startswith("### "):
+            section = part[4:].strip()
+            continue
+        if "翻译" in section:
+            continue
+        for lang, text in re.findall(r"^\*\*【(中文|English) Prompt】\*\*\s*\n\s*\n“(.+?)”\s*$",
+                                     part, re.M | re.S):
+            yield item(text, "academia", "academic_prompt_handbook", f"{section} ({lang})", repo)
+
+
 def main(argv: list[str]) -> None:
     global STANDALONE_SNAPSHOTS
     STANDALONE_SNAPSHOTS = Path(argv[1])
@@ -361,6 +433,16 @@ def main(argv: list[str]) -> None:
         *seo_library(),
         *workshop_guides(),
         *founder_marketing(),
+        # Translated MT-/Vicuna-bench questions keep the English source names, so the
+        # source-held-out folds never train on one language version and test on another.
+        *bench("fastchat/llm_judge/data/japanese_mt_bench/question_full.jsonl", "mt_bench",
+               "Stability-AI/FastChat", STORY_JA),
+        *stackexchange_intents(),
+        *rolebench(),
+        *academic_handbook(),
+        *translated_mt_bench(),
+        *bench("data/jp_bench/question.jsonl", "vicuna_bench", "ku-nlp/ja-vicuna-qa-benchmark",
+               STORY_JA),
     ]
     seen: set[str] = set()
     with out.open("w", encoding="utf-8") as f:
