@@ -82,32 +82,38 @@ class Reader(ABC):
 
 
 class RowBuilder:
-    """Accumulates canonical records and emits schema.REQUESTS batches."""
+    """Accumulates canonical records column-wise and emits schema.REQUESTS batches."""
 
     _DEFAULTS: ClassVar[dict[str, Any]] = {
         schema.REQUESTS_COUNT: 1, schema.TOKENS_ESTIMATED: False, schema.BATCH: "",
     }
 
     def __init__(self) -> None:
-        self._records: list[dict[str, Any]] = []
+        self._cols: dict[str, list[Any]] = {f.name: [] for f in schema.REQUESTS}
+        # Bound appends: this loop runs 29 times per record, the hottest in ingest.
+        self._appends = [(name, values.append) for name, values in self._cols.items()]
         self.size = 0
 
     def add(self, record: dict[str, Any]) -> None:
-        # Records are kept whole and converted by Arrow in one call at flush: three times
-        # faster than appending 29 columns per record in Python, the hottest loop of ingest.
-        for name, default in self._DEFAULTS.items():
-            if record.get(name) is None:
-                record[name] = default
-        self._records.append(record)
+        get = record.get
+        for name, append in self._appends:
+            append(get(name))
         self.size += 1
 
     def flush(self) -> pa.RecordBatch | None:
         if not self.size:
             return None
-        batch = pa.RecordBatch.from_pylist(self._records, schema=schema.REQUESTS)
-        self._records = []
+        arrays = []
+        for f in schema.REQUESTS:
+            values = self._cols[f.name]
+            default = self._DEFAULTS.get(f.name)
+            if default is not None:
+                values = [default if v is None else v for v in values]
+            arrays.append(pa.array(values, f.type))
+        for values in self._cols.values():
+            values.clear()
         self.size = 0
-        return batch
+        return pa.RecordBatch.from_arrays(arrays, schema=schema.REQUESTS)
 
 
 def resolve_model(raw: str | None) -> str | None:
