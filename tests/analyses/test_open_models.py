@@ -24,13 +24,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pyarrow as pa
 import pytest
+from hand_store import hand_census, run
 
-from tokencensus import catalog, schema
-from tokencensus.analyses.base import Params, get_analysis
-from tokencensus.engine import Census, connect
-from tokencensus.store import Store
+from tokencensus import catalog
+from tokencensus.analyses.base import get_analysis
+from tokencensus.engine import Census
 
 R1, CHAT, LLAMA = "deepseek/deepseek-r1", "deepseek/deepseek-chat", \
     "meta-llama/llama-3.3-70b-instruct"
@@ -58,21 +57,7 @@ NAMES = ["request_id", "ts", "user_id", "model", "input_tokens", "output_tokens"
 
 @pytest.fixture(scope="module")
 def census(tmp_path_factory: pytest.TempPathFactory) -> Census:
-    path = tmp_path_factory.mktemp("open") / "store"
-    data = {n: [r[i] for r in ROWS] for i, n in enumerate(NAMES)}
-    n = len(ROWS)
-    cols = {f.name: pa.array(data[f.name], f.type) if f.name in data else pa.nulls(n, f.type)
-            for f in schema.REQUESTS}
-    cols.update(source=pa.array(["test"] * n), batch=pa.array([""] * n),
-                requests=pa.array([1] * n, pa.int64()), tokens_estimated=pa.array([False] * n),
-                model_raw=pa.array([m or "x/unknown" for m in data["model"]]))
-    with Store.open(path, create=True).batch(source_path="hand", fmt="test") as b:
-        b.add_rows(pa.table(cols, schema=schema.REQUESTS))
-    return connect(path)
-
-
-def run(census: Census, name: str, **params: object) -> pd.DataFrame:
-    return get_analysis(name).compute(census, Params(**params)).to_pandas()  # type: ignore[arg-type]
+    return hand_census(tmp_path_factory.mktemp("open") / "store", NAMES, ROWS)
 
 
 def cells(df: pd.DataFrame, key: str, value: str) -> dict[tuple[str, str], float]:

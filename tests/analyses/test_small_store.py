@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pytest
+from hand_store import hand_census, run
 
 from tokencensus import schema
 from tokencensus.analyses.base import Params, all_analyses, get_analysis
@@ -28,25 +28,13 @@ ROWS = [
 ]
 
 
+NAMES = ["request_id", "ts", "user_id", "model", "input_tokens", "output_tokens",
+         "reasoning_tokens", "finish_reason", "country", "tools_declared"]
+
+
 @pytest.fixture(scope="module")
 def census(tmp_path_factory: pytest.TempPathFactory) -> Census:
-    path = tmp_path_factory.mktemp("small") / "store"
-    names = ["request_id", "ts", "user_id", "model", "input_tokens", "output_tokens",
-             "reasoning_tokens", "finish_reason", "country", "tools_declared"]
-    data = {n: [r[i] for r in ROWS] for i, n in enumerate(names)}
-    n = len(ROWS)
-    cols = {f.name: pa.array(data[f.name], f.type) if f.name in data else pa.nulls(n, f.type)
-            for f in schema.REQUESTS}
-    cols.update(source=pa.array(["test"] * n), batch=pa.array([""] * n),
-                requests=pa.array([1] * n, pa.int64()), tokens_estimated=pa.array([False] * n),
-                model_raw=pa.array([m or "x/unknown" for m in data["model"]]))
-    with Store.open(path, create=True).batch(source_path="hand", fmt="test") as b:
-        b.add_rows(pa.table(cols, schema=schema.REQUESTS))
-    return connect(path)
-
-
-def run(census: Census, name: str, **params: object) -> pd.DataFrame:
-    return get_analysis(name).compute(census, Params(**params)).to_pandas()  # type: ignore[arg-type]
+    return hand_census(tmp_path_factory.mktemp("small") / "store", NAMES, ROWS)
 
 
 def by_week(df: pd.DataFrame, key: str, value: str = "share") -> dict[tuple[str, str], float]:
