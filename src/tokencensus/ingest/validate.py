@@ -15,6 +15,7 @@ from tokencensus import schema
 
 _EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+_INT32_LIMIT = 2**31
 _INT64_LIMIT = 2**63
 
 
@@ -121,6 +122,9 @@ def validate(record: dict[str, Any]) -> None:
     out, reasoning = record.get(schema.OUTPUT_TOKENS), record.get(schema.REASONING_TOKENS)
     if out is not None and reasoning is not None and reasoning > out:
         raise _error(f"reasoning tokens ({reasoning}) exceed output tokens ({out})")
+    calls = record.get(schema.TOOL_CALLS)
+    if calls is not None and calls >= _INT32_LIMIT:  # the column is int32
+        raise _error(f"tool calls ({calls}) is not a plausible count of one request's calls")
     reason = record.get(schema.FINISH_REASON)
     if reason is not None and reason not in schema.FINISH_REASONS:
         raise _error(f"finish reason {reason!r} is not one of {', '.join(schema.FINISH_REASONS)}")
