@@ -88,12 +88,12 @@ def map_message(call: Call, want_text: TextFilter | None) -> tuple[dict[str, Any
         tool_calls=tool_calls, finish=_FINISH.get(raw_finish, "other") if raw_finish else None,
         user=str_at(metadata, "user_id", "request.metadata."),
     )
-    text = None
-    if want_text is not None and call.logged_request and want_text(request_id):
-        request = call.request
-        text = join([*content_text(request.get("system")),
-                     *chat_messages_text(request.get("messages"), ("user",))])
-    return rec, text
+    return rec, call.prompt(request_id, want_text, _prompt_text)
+
+
+def _prompt_text(request: dict[str, Any]) -> str | None:
+    return join([*content_text(request.get("system")),
+                 *chat_messages_text(request.get("messages"), ("user",))])
 
 
 class AnthropicMessagesReader(JsonLinesReader):

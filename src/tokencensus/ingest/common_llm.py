@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import orjson
 
 from tokencensus import schema
-from tokencensus.ingest.base import RecordError, resolve_model
+from tokencensus.ingest.base import RecordError, TextFilter, resolve_model
 from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
 from tokencensus.ingest.tabular import BadRecord, json_array_records
 from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
@@ -84,6 +84,13 @@ class Call:
         call.envelope, call.response, call.request = response, response, {}
         call.path, call.status_code = path, None
         return call
+
+    def prompt(self, request_id: str, want_text: TextFilter | None,
+               extract: Callable[[dict[str, Any]], str | None]) -> str | None:
+        """The logged request's prompt (``extract`` of it) when ``want_text`` samples this id."""
+        if want_text is None or not self.logged_request or not want_text(request_id):
+            return None
+        return extract(self.request)
 
     @property
     def logged_request(self) -> bool:

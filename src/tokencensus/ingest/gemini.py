@@ -134,10 +134,7 @@ def map_generate_content(
     # Streaming is an endpoint (streamGenerateContent), not a request field.
     url = call.envelope["request"].get("url") if call.logged_request else None
     rec[schema.STREAMED] = (":streamGenerateContent" in url) if isinstance(url, str) else None
-    text = None
-    if want_text is not None and call.logged_request and want_text(request_id):
-        text = _prompt_text(call.request)
-    return rec, text
+    return rec, call.prompt(request_id, want_text, _prompt_text)
 
 
 class GeminiGenerateContentReader(JsonLinesReader):

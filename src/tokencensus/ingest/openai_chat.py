@@ -106,10 +106,8 @@ def map_chat_completion(
     if call.logged_request and not rec[schema.TOOLS_DECLARED]:
         functions = call.request.get("functions")  # the pre-tools way of declaring them
         rec[schema.TOOLS_DECLARED] = isinstance(functions, list) and len(functions) > 0
-    text = None
-    if want_text is not None and call.logged_request and want_text(request_id):
-        text = join(chat_messages_text(call.request.get("messages")))
-    return rec, text
+    return rec, call.prompt(request_id, want_text,
+                            lambda request: join(chat_messages_text(request.get("messages"))))
 
 
 class OpenAIChatReader(JsonLinesReader):

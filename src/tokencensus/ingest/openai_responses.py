@@ -116,10 +116,7 @@ def map_response(call: Call, want_text: TextFilter | None) -> tuple[dict[str, An
         user=user_of(call, "user", "safety_identifier"),
         session=str_at(conversation, "id", p + "conversation."),
     )
-    text = None
-    if want_text is not None and call.logged_request and want_text(request_id):
-        text = _input_text(call.request)
-    return rec, text
+    return rec, call.prompt(request_id, want_text, _input_text)
 
 
 class OpenAIResponsesReader(JsonLinesReader):
