@@ -58,3 +58,49 @@ def test_byte_blocks_number_lines_exactly_as_the_file_does(tmp_path: Path, tail:
     got = [pair for first, blob in parallel.byte_blocks(SourceFile(path), size)
            for pair in parallel._lines_of(first, blob)]
     assert got == list(SourceFile(path).lines())
+
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def _everything(reader_name: str, path: Path) -> tuple[list, list, list]:
+    from tokencensus.ingest.base import get_reader
+
+    rows, rejects, texts = [], [], []
+    for chunk in get_reader(reader_name).read(SourceFile(path), selector(1.0)):
+        rows += chunk.rows.to_pylist() if chunk.rows is not None else []
+        rejects += [(r.line, r.reason, r.record_sha256) for r in chunk.rejects]
+        texts += chunk.texts
+    return rows, rejects, texts
+
+
+@pytest.mark.parametrize("fmt", ["otel_genai", "openinference", "langfuse", "helicone",
+                                 "anthropic", "gemini"])
+def test_every_line_mapped_reader_gives_the_serial_result_on_workers(
+        fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    samples = [line for p in sorted((DATA / fmt).glob("*.jsonl"))
+               for line in p.read_bytes().splitlines() if line.strip()]
+    assert samples, f"no JSONL samples for {fmt}"
+    path = tmp_path / f"{fmt}.jsonl"
+    with open(path, "wb") as f:
+        for i in range(600):
+            f.write(b"{broken\n" if i % 13 == 5 else samples[i % len(samples)] + b"\n")
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "1")
+    serial = _everything(fmt, path)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 20_000)
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "2")
+    submitted = []
+
+    class CountingPool(parallel.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            submitted.append(args[1])  # the block's first line number
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
+    assert _everything(fmt, path) == serial
+    assert len(submitted) > 3, "the blocks were not mapped by worker processes"
+    rows, rejects, _texts = serial
+    assert rows, f"{fmt}: its samples gave no rows"
+    broken = {i + 1 for i in range(600) if i % 13 == 5}
+    assert broken <= {line for line, _, _ in rejects}

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from tokencensus import schema
-from tokencensus.ingest.base import RecordError, TextFilter, record_id, resolve_model
+from tokencensus.ingest.base import RecordError, TextFilter, record_id
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import Item, StreamReader, finish_reason, load_json
 from tokencensus.ingest.validate import get_bool, get_int, get_obj, get_str, get_ts
@@ -82,7 +82,6 @@ def _map(obj: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
         schema.SESSION_ID: get_str(obj, "sessionId", "sessionId"),
         schema.APP: "claude-code",
         schema.MODEL_RAW: model_raw,
-        schema.MODEL: resolve_model(model_raw),
         schema.INPUT_TOKENS: sum(parts) if parts else None,
         schema.CACHED_TOKENS: read,
         schema.CACHE_WRITE_TOKENS: written,

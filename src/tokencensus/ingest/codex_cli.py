@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from tokencensus import schema
-from tokencensus.ingest.base import RecordError, TextFilter, record_id, resolve_model
+from tokencensus.ingest.base import RecordError, TextFilter, record_id
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import Item, StreamReader, load_json
 from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
@@ -143,7 +143,6 @@ class CodexCliReader(StreamReader):
             schema.SESSION_ID: s.id,
             schema.APP: "codex",
             schema.MODEL_RAW: model,
-            schema.MODEL: resolve_model(model),
             schema.PROVIDER: s.provider,
             schema.INPUT_TOKENS: last["input_tokens"],
             schema.CACHED_TOKENS: last["cached_input_tokens"],

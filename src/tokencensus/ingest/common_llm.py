@@ -18,7 +18,7 @@ An envelope holds only these keys, which keeps each reader's sniff from
 claiming gateway logs (LiteLLM, Langfuse, ...) that also nest responses.
 
 Gateway exports (Langfuse, Helicone) share two readers' helpers at the end:
-:func:`export_records`, the records of a JSON or JSONL export whichever way it
+:func:`export_records` / :func:`read_export`, the records of a JSON or JSONL export whichever way it
 was written, and :func:`json_cells`, the typed cells of its CSV form.
 """
 
@@ -27,14 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from collections.abc import Callable, Collection, Iterator
+from functools import partial
 from typing import Any
 
 import orjson
 
 from tokencensus import schema
-from tokencensus.ingest.base import RecordError, TextFilter, resolve_model
+from tokencensus.ingest.base import Chunk, RecordError, TextFilter
 from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
-from tokencensus.ingest.tabular import BadRecord, json_array_records
+from tokencensus.ingest.tabular import BadRecord, Mapper, chunks, json_array_records, one_chunk
 from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
 
 #: Envelope keys holding the time of the call, in order of preference.
@@ -236,7 +237,6 @@ def record(
         schema.USER_ID: user,
         schema.SESSION_ID: session,
         schema.MODEL_RAW: model_raw,
-        schema.MODEL: resolve_model(model_raw),
         schema.INPUT_TOKENS: input_tokens,
         schema.CACHED_TOKENS: cached,
         schema.CACHE_WRITE_TOKENS: cache_write,
@@ -260,22 +260,14 @@ def user_of(call: Call, *keys: str) -> str | None:
     return None
 
 
-def export_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:
-    """``(line, raw, record)`` of a JSON export, however it was written.
+def export_is_jsonl(source: SourceFile) -> bool:
+    """True when a JSON export has one record (or one API page) per line.
 
-    * one document: an array of records (``[{...}, ...]``), or an API page holding
-      them under ``key`` (``{"data": [...], "meta": {...}}``), streamed by
-      :func:`~tokencensus.ingest.tabular.json_array_records`;
-    * JSONL: one record per line, or one API page per line (its records share the
-      page's line number).
-
-    A line that does not parse is a :class:`~tokencensus.ingest.tabular.BadRecord`;
-    non-object items of a page are skipped, as ``json_array_records`` skips them.
+    Otherwise it is one document: an array of records, or a pretty-printed page. A
+    first line that does not parse but ends like an object is a broken JSONL record.
     """
     if source.head(4096).lstrip().startswith(b"["):
-        with source.stream() as f:
-            yield from json_array_records(f, None)
-        return
+        return False
     first = b""
     with source.stream() as f:
         for line in f:  # a JSONL file's first record, or a document's opening line
@@ -285,23 +277,69 @@ def export_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, A
     try:
         orjson.loads(first)
     except orjson.JSONDecodeError:
-        if not first.endswith(b"}"):  # a pretty-printed document, not a broken record
-            with source.stream() as f:
-                yield from json_array_records(f, key)
-            return
+        return first.endswith(b"}")
+    return True
+
+
+def export_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:
+    """``(line, raw, record)`` of a JSON export, however it was written.
+
+    * one document: an array of records (``[{...}, ...]``), or an API page holding
+      them under ``key`` (``{"data": [...], "meta": {...}}``), streamed by
+      :func:`~tokencensus.ingest.tabular.json_array_records`;
+    * JSONL: see :func:`export_line_records`.
+    """
+    if not export_is_jsonl(source):
+        array = source.head(4096).lstrip().startswith(b"[")
+        with source.stream() as f:
+            yield from json_array_records(f, None if array else key)
+        return
     for line, raw in source.lines():
-        if not raw.strip():
-            continue
-        try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as e:
-            yield line, raw, BadRecord(f"invalid JSON: {e}")
-            continue
-        page = obj.get(key) if isinstance(obj, dict) else None
-        if isinstance(page, list):
-            yield from ((line, orjson.dumps(r), r) for r in page if isinstance(r, dict))
-        else:
-            yield line, raw, obj
+        yield from export_line_records(line, raw, key)
+
+
+def export_line_records(line: int, raw: bytes, key: str) -> Iterator[tuple[int, bytes, Any]]:
+    """Records of one JSONL line: the line's object, or the records of the API page it holds
+    under ``key`` (they share the page's line number).
+
+    A line that does not parse is a :class:`~tokencensus.ingest.tabular.BadRecord`;
+    non-object items of a page are skipped, as ``json_array_records`` skips them.
+    """
+    if not raw.strip():
+        return
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        yield line, raw, BadRecord(f"invalid JSON: {e}")
+        return
+    page = obj.get(key) if isinstance(obj, dict) else None
+    if isinstance(page, list):
+        yield from ((line, orjson.dumps(r), r) for r in page if isinstance(r, dict))
+    else:
+        yield line, raw, obj
+
+
+#: Keeps the records a reader counts as read (drops e.g. non-LLM observations).
+RecordFilter = Callable[[Iterator[tuple[int, bytes, Any]]], Iterator[tuple[int, bytes, Any]]]
+
+
+def export_block(fmt: str, key: str, keep: RecordFilter, mapper: Mapper,
+                 lines: list[tuple[int, bytes]], want_text: TextFilter | None) -> Chunk:
+    """One block of a JSONL export as a chunk: what ``map_blocks`` runs in a worker, with
+    the reader's settings bound by ``functools.partial``."""
+    records = (r for line, raw in lines for r in export_line_records(line, raw, key))
+    return one_chunk(fmt, keep(records), mapper, want_text)
+
+
+def read_export(fmt: str, source: SourceFile, key: str, keep: RecordFilter, mapper: Mapper,
+                want_text: TextFilter | None) -> Iterator[Chunk]:
+    """Chunks of a JSON export; a JSONL one is mapped block by block on every core."""
+    from tokencensus.ingest.parallel import map_blocks
+
+    if export_is_jsonl(source):
+        yield from map_blocks(partial(export_block, fmt, key, keep, mapper), source, want_text)
+    else:
+        yield from chunks(fmt, keep(export_records(source, key)), mapper, want_text)
 
 
 def json_cells(row: dict[str, Any], columns: Collection[str]) -> dict[str, Any]:

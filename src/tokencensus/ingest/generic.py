@@ -41,7 +41,7 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.errors import InputError
-from tokencensus.ingest.base import RecordError, TextFilter, record_id, resolve_model
+from tokencensus.ingest.base import RecordError, TextFilter, record_id
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import Item, StreamReader, finish_reason, load_json
 from tokencensus.ingest.tabular import BadRecord, csv_records
@@ -209,7 +209,6 @@ class GenericReader(StreamReader):
             record[schema.REQUEST_ID] = record_id(row)
         if record.get(schema.COST_USD) is not None and not record.get(schema.COST_SOURCE):
             record[schema.COST_SOURCE] = "reported"
-        record[schema.MODEL] = resolve_model(record.get(schema.MODEL_RAW))
         return record
 
     def _convert(self, col: str, value: Any, src: str, m: Mapping) -> Any:

@@ -64,8 +64,8 @@ from typing import Any, ClassVar
 import orjson
 
 from tokencensus import schema
-from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter, resolve_model
-from tokencensus.ingest.common_llm import add, content_text, export_records, json_cells
+from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
+from tokencensus.ingest.common_llm import add, content_text, json_cells, read_export
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import finish_reason, message_text
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
@@ -197,7 +197,6 @@ def map_request(row: Any, want_text: TextFilter | None) -> tuple[dict[str, Any],
         schema.SESSION_ID: get_str(properties, SESSION_PROPERTY,
                                    f"properties.{SESSION_PROPERTY}") or None,
         schema.MODEL_RAW: model_raw,
-        schema.MODEL: resolve_model(model_raw),
         schema.PROVIDER: get_str(row, "provider", "provider") or None,
         schema.INPUT_TOKENS: None if prompt is None else add(prompt, read, write, audio_in),
         schema.CACHED_TOKENS: read,
@@ -260,8 +259,7 @@ class HeliconeReader(Reader):
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
         if source.head(4096).lstrip().startswith((b"{", b"[")):
-            records = _requests(export_records(source, "data"))
-            yield from chunks(self.name, records, map_request, want_text)
+            yield from read_export(self.name, source, "data", _requests, map_request, want_text)
             return
         with source.stream() as stream:
             yield from chunks(self.name, _requests(csv_records(stream)), map_csv_row,

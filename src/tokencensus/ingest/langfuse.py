@@ -60,8 +60,8 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from tokencensus import schema
-from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter, resolve_model
-from tokencensus.ingest.common_llm import export_records, json_cells
+from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
+from tokencensus.ingest.common_llm import json_cells, read_export
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import message_text
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
@@ -165,7 +165,6 @@ def map_observation(obs: Any, want_text: TextFilter | None) -> tuple[dict[str, A
         schema.USER_ID: get_str(obs, "userId", "userId") or None,
         schema.SESSION_ID: get_str(obs, "sessionId", "sessionId") or None,
         schema.MODEL_RAW: model_raw,
-        schema.MODEL: resolve_model(model_raw),
         schema.INPUT_TOKENS: inp,
         schema.CACHED_TOKENS: cached,
         schema.CACHE_WRITE_TOKENS: written,
@@ -220,8 +219,8 @@ class LangfuseReader(Reader):
             # The UI's trace download is {"trace": {...}, "observations": [...]}; API pages
             # hold their observations under "data".
             key = "observations" if b'"observations"' in head and b'"data"' not in head else "data"
-            records = _generations(export_records(source, key))
-            yield from chunks(self.name, records, map_observation, want_text)
+            yield from read_export(self.name, source, key, _generations, map_observation,
+                                   want_text)
             return
         with source.stream() as stream:
             yield from chunks(self.name, _generations(csv_records(stream)), map_csv_row,

@@ -55,7 +55,7 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.errors import InputError, MissingDependencyError
-from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter, resolve_model
+from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
 from tokencensus.ingest.openrouter import _message_text
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
@@ -130,7 +130,6 @@ def map_spend_log(row: Any, want_text: TextFilter | None) -> tuple[dict[str, Any
         schema.SESSION_ID: get_str(row, "session_id", "session_id") or None,
         schema.APP: app or None,
         schema.MODEL_RAW: model_raw or None,
-        schema.MODEL: resolve_model(model_raw or None),
         schema.PROVIDER: get_str(row, "custom_llm_provider", "custom_llm_provider") or None,
         schema.INPUT_TOKENS: get_int(row, "prompt_tokens", "prompt_tokens"),
         schema.CACHED_TOKENS: cached,

@@ -43,7 +43,7 @@ from typing import Any, ClassVar
 import orjson
 
 from tokencensus import schema
-from tokencensus.ingest.base import RecordError, TextFilter, resolve_model
+from tokencensus.ingest.base import RecordError, TextFilter
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import (
     Item,
@@ -51,9 +51,10 @@ from tokencensus.ingest.spans import (
     StreamReader,
     attr_int,
     attr_str,
+    decode_line,
     finish_reason,
     flatten,
-    load_json,
+    otlp_is_jsonl,
     otlp_requests,
     otlp_spans,
 )
@@ -106,6 +107,31 @@ def _input_text(attrs: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _request_spans(line: int, raw: bytes,
+                   request: Any) -> Iterator[tuple[int, bytes, Span | RecordError]]:
+    """Spans of one OTLP export request (or the error that made it unreadable)."""
+    if isinstance(request, RecordError):
+        yield line, raw, request
+        return
+    for span in otlp_spans(request):
+        yield line, raw if isinstance(span, RecordError) else span.raw, span
+
+
+def _line_spans(line: int, raw: bytes) -> Iterator[tuple[int, bytes, Span | RecordError]]:
+    """Spans of one JSONL line: an OTLP export request, a Phoenix span, or a Phoenix page
+    of spans under ``data``."""
+    obj = decode_line(raw)
+    if isinstance(obj, dict) and ("resourceSpans" in obj or "resource_spans" in obj):
+        yield from _request_spans(line, raw, obj)
+        return
+    if isinstance(obj, RecordError):
+        yield line, raw, obj
+        return
+    page = obj.get("data") if isinstance(obj, dict) else None
+    for span in page if isinstance(page, list) else [obj]:
+        yield line, raw, _phoenix_span(span)
+
+
 class OpenInferenceReader(StreamReader):
     name: ClassVar[str] = "openinference"
     description: ClassVar[str] = "OpenInference spans: Phoenix span JSONL or OTLP/JSON"
@@ -124,29 +150,24 @@ class OpenInferenceReader(StreamReader):
         return (first.startswith(b"{") and b'"span_kind"' in first and b'"context"' in first
                 and b'"trace_id"' in first)
 
-    def _spans(self, source: SourceFile) -> Iterator[tuple[int, bytes, Span | RecordError]]:
-        if _OTLP.search(source.head(4096)):
-            for line, raw, request in otlp_requests(source):
-                if isinstance(request, RecordError):
-                    yield line, raw, request
-                    continue
-                for span in otlp_spans(request):
-                    yield line, raw if isinstance(span, RecordError) else span.raw, span
-            return
-        for line, raw in source.lines():
-            if not raw.strip():
-                continue
-            try:
-                obj = load_json(raw)
-            except RecordError as e:
-                yield line, raw, e
-                continue
-            page = obj.get("data") if isinstance(obj, dict) else None
-            for span in page if isinstance(page, list) else [obj]:
-                yield line, raw, _phoenix_span(span)
+    def per_line(self, source: SourceFile) -> bool:
+        return not _OTLP.search(source.head(4096)) or otlp_is_jsonl(source)
 
     def items(self, source: SourceFile, want_text: TextFilter | None) -> Iterator[Item]:
-        for line, raw, span in self._spans(source):
+        if self.per_line(source):
+            for line, raw in source.lines():
+                yield from self.line_items(line, raw, want_text)
+            return
+        for line, raw, request in otlp_requests(source):  # one OTLP/JSON document
+            yield from self._mapped(_request_spans(line, raw, request), want_text)
+
+    def line_items(self, line: int, raw: bytes, want_text: TextFilter | None) -> Iterator[Item]:
+        if raw.strip():
+            yield from self._mapped(_line_spans(line, raw), want_text)
+
+    def _mapped(self, spans: Iterator[tuple[int, bytes, Span | RecordError]],
+                want_text: TextFilter | None) -> Iterator[Item]:
+        for line, raw, span in spans:
             if isinstance(span, RecordError):
                 yield line, raw, span, None
             elif span.attrs.get("openinference.span.kind") == "LLM":
@@ -194,7 +215,6 @@ class OpenInferenceReader(StreamReader):
             schema.SESSION_ID: attr_str(a, "session.id"),
             schema.APP: attr_str(span.resource, "service.name"),
             schema.MODEL_RAW: model_raw,
-            schema.MODEL: resolve_model(model_raw),
             schema.PROVIDER: attr_str(a, "llm.provider", "llm.system"),
             schema.INPUT_TOKENS: inp,
             schema.CACHED_TOKENS: cached,

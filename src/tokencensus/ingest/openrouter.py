@@ -39,7 +39,6 @@ from tokencensus.ingest.base import (
     RecordError,
     TextFilter,
     record_id,
-    resolve_model,
 )
 from tokencensus.ingest.validate import (
     get_bool,
@@ -141,7 +140,6 @@ class OpenRouterGenerationReader(JsonLinesReader):
             schema.USER_ID: user,
             schema.APP: app or None,
             schema.MODEL_RAW: model_raw,
-            schema.MODEL: resolve_model(model_raw),
             schema.PROVIDER: get_str(data, "provider_name", p + "provider_name"),
             schema.INPUT_TOKENS: input_tokens,
             schema.CACHED_TOKENS: None if estimated else get_int(

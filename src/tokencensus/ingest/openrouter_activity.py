@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from tokencensus import schema
-from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter, resolve_model
+from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.tabular import chunks, json_array_records
 from tokencensus.ingest.validate import get_float, get_int, get_str
@@ -65,7 +65,6 @@ def map_activity(obj: Any, want_text: TextFilter | None) -> tuple[dict[str, Any]
         schema.REQUEST_ID: "activity:" + hashlib.sha256(key.encode()).hexdigest()[:32],
         schema.TS: dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC),
         schema.MODEL_RAW: model_raw,
-        schema.MODEL: resolve_model(model_raw),
         schema.PROVIDER: get_str(obj, "provider_name", "provider_name"),
         schema.REQUESTS_COUNT: requests,
         schema.INPUT_TOKENS: get_int(obj, "prompt_tokens", "prompt_tokens"),

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from tokencensus import schema
-from tokencensus.ingest.base import RecordError, TextFilter, resolve_model
+from tokencensus.ingest.base import RecordError, TextFilter
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import (
     Item,
@@ -47,8 +47,10 @@ from tokencensus.ingest.spans import (
     StreamReader,
     attr_int,
     attr_str,
+    decode_line,
     finish_reason,
     message_text,
+    otlp_is_jsonl,
     otlp_requests,
     otlp_spans,
 )
@@ -98,26 +100,38 @@ class OtelGenAIReader(StreamReader):
         return (_OTLP.search(head) is not None and b'"gen_ai.' in head
                 and b"openinference.span.kind" not in head)
 
+    def per_line(self, source: SourceFile) -> bool:
+        return otlp_is_jsonl(source)  # tool spans count within their own export request
+
     def items(self, source: SourceFile, want_text: TextFilter | None) -> Iterator[Item]:
         for line, raw, request in otlp_requests(source):
-            if isinstance(request, RecordError):
-                yield line, raw, request, None
-                continue
-            spans: list[Span] = []
-            for span in otlp_spans(request):
-                if isinstance(span, RecordError):
-                    yield line, raw, span, None
-                else:
-                    spans.append(span)
-            tools = tool_counts(spans)
-            for span in spans:
-                if is_request(span):
-                    try:
-                        record, text = self.map_span(span, tools.get(span.span_id), want_text)
-                    except RecordError as e:
-                        yield line, span.raw, RecordError(f"{span.path}: {e}"), None
-                        continue
-                    yield line, span.raw, record, text
+            yield from self._request_items(line, raw, request, want_text)
+
+    def line_items(self, line: int, raw: bytes, want_text: TextFilter | None) -> Iterator[Item]:
+        if raw.strip():
+            yield from self._request_items(line, raw, decode_line(raw), want_text)
+
+    def _request_items(self, line: int, raw: bytes, request: Any,
+                       want_text: TextFilter | None) -> Iterator[Item]:
+        """The request spans of one export request, mapped."""
+        if isinstance(request, RecordError):
+            yield line, raw, request, None
+            return
+        spans: list[Span] = []
+        for span in otlp_spans(request):
+            if isinstance(span, RecordError):
+                yield line, raw, span, None
+            else:
+                spans.append(span)
+        tools = tool_counts(spans)
+        for span in spans:
+            if is_request(span):
+                try:
+                    record, text = self.map_span(span, tools.get(span.span_id), want_text)
+                except RecordError as e:
+                    yield line, span.raw, RecordError(f"{span.path}: {e}"), None
+                    continue
+                yield line, span.raw, record, text
 
     def map_span(self, span: Span, tools: int | None,
                  want_text: TextFilter | None) -> tuple[dict[str, Any], str | None]:
@@ -153,7 +167,6 @@ class OtelGenAIReader(StreamReader):
             schema.SESSION_ID: attr_str(a, "gen_ai.conversation.id", "session.id"),
             schema.APP: attr_str(span.resource, "service.name"),
             schema.MODEL_RAW: model_raw,
-            schema.MODEL: resolve_model(model_raw),
             schema.PROVIDER: attr_str(a, "gen_ai.provider.name", "gen_ai.system"),
             schema.INPUT_TOKENS: inp,
             schema.CACHED_TOKENS: cached,

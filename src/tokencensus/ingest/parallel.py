@@ -10,6 +10,9 @@ so "first occurrence wins" dedupe and line numbers mean the same as serially.
 Prompt texts of sampled records travel between processes through pipes, in
 memory only, like everything else a reader produces.
 
+Workers start from a fork server (see :func:`_context`), so a file costs no
+interpreter start-up once the first one has paid it.
+
 ``TOKENCENSUS_INGEST_WORKERS`` sets the worker count (default: all cores; 1
 disables the pool).
 """
@@ -20,20 +23,25 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from tokencensus.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
-    from tokencensus.ingest.base import Chunk, JsonLinesReader, TextFilter
+    from tokencensus.ingest.base import Chunk, TextFilter
+
+#: Maps one block of (line number, raw line) to a chunk: a reader's bound ``map_block``
+#: or a module-level function with its settings bound by ``functools.partial``; it
+#: must pickle, since workers receive it with every block.
+BlockMapper = Callable[[list[tuple[int, bytes]], "TextFilter | None"], "Chunk"]
 
 BLOCK_LINES = 8_192
 #: Bytes per block shipped to a worker: the main process cuts the file at newlines and
 #: counts them (both in C) instead of splitting lines in Python; ~8k typical records.
 BLOCK_BYTES = 8 * 1024 * 1024
-#: Smaller files are mapped in-process: starting workers costs about a second.
+#: Smaller files are mapped in-process: the first pool of a process costs about a second.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
 
@@ -85,9 +93,9 @@ def _lines_of(first: int, blob: bytes) -> list[tuple[int, bytes]]:
     return numbered
 
 
-def _map_byte_block(reader: JsonLinesReader, first: int, blob: bytes,
+def _map_byte_block(map_block: BlockMapper, first: int, blob: bytes,
                     want_text: TextFilter | None) -> Chunk:
-    return reader.map_block(_lines_of(first, blob), want_text)
+    return map_block(_lines_of(first, blob), want_text)
 
 
 def _shippable(*objects: object) -> bool:
@@ -98,22 +106,46 @@ def _shippable(*objects: object) -> bool:
     return True
 
 
+def _home_module(map_block: BlockMapper) -> str:
+    """Module defining the reader behind ``map_block`` (a bound method or a partial)."""
+    owner = getattr(map_block, "__self__", None)
+    if owner is not None:
+        return type(owner).__module__
+    return getattr(getattr(map_block, "func", map_block), "__module__", __name__)
+
+
+def _context(map_block: BlockMapper) -> multiprocessing.context.BaseContext:
+    """Workers fork from a clean server process that has already imported what they need.
+
+    Not plain fork: the parent may hold DuckDB or Arrow thread-pool locks. Not spawn:
+    every worker would import pyarrow, pandas (which ``pa.array`` imports on first
+    use) and the readers again, about 0.7 s per worker per file. The forkserver is
+    started once per process, single-threaded, and imports those modules once.
+    """
+    context = multiprocessing.get_context("forkserver")
+    # Only takes effect before the server starts (first parallel file of the process).
+    context.set_forkserver_preload(["pandas", __name__, _home_module(map_block)])
+    return context
+
+
 def map_blocks(
-    reader: JsonLinesReader, source: SourceFile, want_text: TextFilter | None
+    map_block: BlockMapper, source: SourceFile, want_text: TextFilter | None
 ) -> Iterator[Chunk]:
-    """``reader.map_block`` over every block of ``source``, in order."""
+    """``map_block`` over every block of lines of ``source``, in order.
+
+    Only for files whose lines map independently of each other (no state carried from
+    one line to the next), since blocks are mapped apart.
+    """
     count = workers()
     if (count <= 1 or source.path.stat().st_size < PARALLEL_MIN_BYTES
-            or not _shippable(reader, want_text)):
+            or not _shippable(map_block, want_text)):
         for block in blocks(source):
-            yield reader.map_block(block, want_text)
+            yield map_block(block, want_text)
         return
-    # spawn, not fork: the parent may hold DuckDB or Arrow thread-pool locks.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=count, mp_context=_context(map_block)) as pool:
         pending: deque[Future[Chunk]] = deque()
         for first, blob in byte_blocks(source):
-            pending.append(pool.submit(_map_byte_block, reader, first, blob, want_text))
+            pending.append(pool.submit(_map_byte_block, map_block, first, blob, want_text))
             if len(pending) >= 2 * count:
                 yield pending.popleft().result()
         while pending:

@@ -28,7 +28,7 @@ import orjson
 
 from tokencensus.ingest.base import Chunk, Reader, RecordError
 from tokencensus.ingest.sources import SourceFile
-from tokencensus.ingest.tabular import BadRecord, chunks
+from tokencensus.ingest.tabular import BadRecord, chunks, one_chunk
 from tokencensus.ingest.validate import get_int, get_str
 
 #: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
@@ -74,16 +74,37 @@ class StreamReader(Reader):
     def items(self, source: SourceFile, want_text: Any) -> Iterator[Item]:
         """Mapped records of ``source``, in file order."""
 
-    def read(self, source: SourceFile, want_text: Any = None) -> Iterator[Chunk]:
-        def records() -> Iterator[tuple[int, bytes, Any]]:
-            for line, raw, record, text in self.items(source, want_text):
-                if isinstance(record, RecordError):
-                    yield line, raw, BadRecord(str(record))
-                else:
-                    yield line, raw, (record, text)
+    def per_line(self, source: SourceFile) -> bool:
+        """True when the lines of ``source`` map independently (see :meth:`line_items`):
+        then big files are mapped block by block on every core."""
+        return False
 
+    def line_items(self, line: int, raw: bytes, want_text: Any) -> Iterator[Item]:
+        """Mapped records of one line, for files where :meth:`per_line` is true."""
+        raise NotImplementedError(f"{self.name} maps whole files, not lines")
+
+    def read(self, source: SourceFile, want_text: Any = None) -> Iterator[Chunk]:
+        if self.per_line(source):
+            from tokencensus.ingest.parallel import map_blocks
+
+            yield from map_blocks(self.map_block, source, want_text)
+            return
         # tabular.chunks validates, quarantines and chunks; items are already mapped.
-        yield from chunks(self.name, records(), _mapped, want_text)
+        yield from chunks(self.name, _records(self.items(source, want_text)), _mapped, want_text)
+
+    def map_block(self, lines: list[tuple[int, bytes]], want_text: Any) -> Chunk:
+        """One block of lines as a chunk (run by ``map_blocks``, in a worker for big files)."""
+        items = (item for line, raw in lines for item in self.line_items(line, raw, want_text))
+        return one_chunk(self.name, _records(items), _mapped, want_text)
+
+
+def _records(items: Iterator[Item]) -> Iterator[tuple[int, bytes, Any]]:
+    """Items as the ``(line, raw, obj)`` records :func:`~.tabular.chunks` takes."""
+    for line, raw, record, text in items:
+        if isinstance(record, RecordError):
+            yield line, raw, BadRecord(str(record))
+        else:
+            yield line, raw, (record, text)
 
 
 def _mapped(obj: Any, _want: Any) -> tuple[dict[str, Any], str | None]:
@@ -173,22 +194,30 @@ def _list(obj: Any, key: str, path: str) -> list[Any]:
     return value
 
 
-def otlp_requests(source: SourceFile) -> Iterator[tuple[int, bytes, Any]]:
-    """(line, raw, decoded request or RecordError) for JSONL exports or one whole document."""
-    head = source.head(HEAD_PROBE).lstrip()
-    first = head.split(b"\n", 1)[0]
+def otlp_is_jsonl(source: SourceFile) -> bool:
+    """True for JSONL of export requests (its first line parses alone), not one document."""
+    first = source.head(HEAD_PROBE).lstrip().split(b"\n", 1)[0]
     try:
         orjson.loads(first)
-        jsonl = True
     except orjson.JSONDecodeError:
-        jsonl = False
-    if jsonl:
+        return False
+    return True
+
+
+def decode_line(raw: bytes) -> Any:
+    """The JSON value of one line, or the RecordError saying why it is not JSON."""
+    try:
+        return load_json(raw)
+    except RecordError as e:
+        return e
+
+
+def otlp_requests(source: SourceFile) -> Iterator[tuple[int, bytes, Any]]:
+    """(line, raw, decoded request or RecordError) for JSONL exports or one whole document."""
+    if otlp_is_jsonl(source):
         for line, raw in source.lines():
             if raw.strip():
-                try:
-                    yield line, raw, load_json(raw)
-                except RecordError as e:
-                    yield line, raw, e
+                yield line, raw, decode_line(raw)
         return
     with source.stream() as f:
         data = f.read(MAX_DOCUMENT_BYTES + 1)

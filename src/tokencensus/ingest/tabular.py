@@ -52,9 +52,12 @@ class BadRecord:
 
 def chunks(
     fmt: str, records: Iterable[tuple[int, bytes, Any]], mapper: Mapper,
-    want_text: TextFilter | None,
+    want_text: TextFilter | None, chunk_rows: int | None = CHUNK_ROWS,
 ) -> Iterator[Chunk]:
-    """Map ``(line, raw, obj)`` records into chunks of canonical rows and rejects."""
+    """Map ``(line, raw, obj)`` records into chunks of canonical rows and rejects.
+
+    ``chunk_rows=None`` puts everything in one chunk (see :func:`one_chunk`).
+    """
     builder = RowBuilder()
     chunk = Chunk(rows=None)
     for line, raw, obj in records:
@@ -71,12 +74,19 @@ def chunks(
         builder.add(record)
         if text is not None:
             chunk.texts.append((record[schema.REQUEST_ID], text))
-        if builder.size >= CHUNK_ROWS:
+        if chunk_rows is not None and builder.size >= chunk_rows:
             chunk.rows = builder.flush()
             yield chunk
             chunk = Chunk(rows=None)
     chunk.rows = builder.flush()
     yield chunk
+
+
+def one_chunk(fmt: str, records: Iterable[tuple[int, bytes, Any]], mapper: Mapper,
+              want_text: TextFilter | None) -> Chunk:
+    """:func:`chunks` of one block of a file as a single chunk (what a worker returns)."""
+    (chunk,) = chunks(fmt, records, mapper, want_text, chunk_rows=None)
+    return chunk
 
 
 def csv_header(head: bytes) -> list[str]:
