@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         r = bench_ingest.peak_rss_ingest(work, args.rss_gb)
         Console().print(f"ingest of one {r['bytes'] / 1e9:.2f} GB JSONL ({r['rows']:,.0f} rows): "
                         f"{r['seconds']:.0f} s, {r['rows'] / r['seconds']:,.0f} rows/s, "
-                        f"peak RSS of the process tree {r['peak_rss'] / 2**20:,.0f} MiB")
+                        f"peak of the process tree: RSS {r['peak_rss'] / 2**20:,.0f} MiB, "
+                        f"PSS {r['peak_pss'] / 2**20:,.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ Part of ``make bench`` (see :mod:`tokencensus.bench`); never run by the tests.
 * **Peak RSS**: OpenRouter logs from several simulator seeds are concatenated
   into one file of at least ``gigabytes`` GB and ingested by the real CLI in a
   child process; the resident memory of that process and all its workers is
-  summed and sampled from ``/proc`` every 100 ms, so the peak is the whole tree's.
+  summed and sampled from ``/proc`` every 100 ms, so the peak is the whole tree's
+  (RSS, and PSS, which counts pages shared with the workers' fork server once).
 """
 
 from __future__ import annotations
@@ -73,8 +74,25 @@ def format_throughput(data_dir: Path, work: Path, lines: int,
     return results
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every descendant, read from /proc."""
+def _pss(pid: int) -> int:
+    """Proportional set size: each shared page counted once across the processes mapping it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Resident and proportional bytes of ``root`` and every descendant, read from /proc.
+
+    The RSS sum counts pages that forked workers share with their fork server once per
+    process; the PSS sum splits each shared page among its processes, so it is the
+    memory the tree really holds.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -88,12 +106,14 @@ def _tree_rss(root: int) -> int:
         pid = int(entry)
         children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is the parent pid
         rss[pid] = int(fields[21]) * _PAGE  # fields[21] is rss in pages
-    total, todo = 0, [root]
+    total_rss = total_pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        total_pss += _pss(pid)
         todo.extend(children.get(pid, []))
-    return total
+    return total_rss, total_pss
 
 
 def peak_rss_ingest(work: Path, gigabytes: float) -> dict[str, float]:
@@ -118,13 +138,14 @@ def peak_rss_ingest(work: Path, gigabytes: float) -> dict[str, float]:
         child = subprocess.Popen([sys.executable, "-m", "tokencensus", "ingest", str(big),
                                   "--store", str(store), "--json"],
                                  stdout=subprocess.DEVNULL, stderr=err)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss(child.pid))
+            rss, pss = _tree_memory(child.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -139,4 +160,5 @@ def peak_rss_ingest(work: Path, gigabytes: float) -> dict[str, float]:
         said = errors.read_text(errors="replace").strip().splitlines()[-5:]
         raise RuntimeError(f"ingest of the {size / 1e9:.1f} GB file exited {code}: "
                            + " | ".join(said))
-    return {"bytes": size, "rows": rows, "seconds": seconds, "peak_rss": peak}
+    return {"bytes": size, "rows": rows, "seconds": seconds, "peak_rss": peak,
+            "peak_pss": peak_pss}

@@ -167,9 +167,13 @@ def attributes(kvs: Any) -> dict[str, Any]:
         raise RecordError(f"attributes: expected a list, got {kvs!r:.60}")
     out: dict[str, Any] = {}
     for kv in kvs:
-        if not isinstance(kv, dict) or not isinstance(kv.get("key"), str):
+        key = kv.get("key") if type(kv) is dict else None
+        if type(key) is not str:
             raise RecordError(f"attributes: expected {{\"key\", \"value\"}}, got {kv!r:.60}")
-        out[kv["key"]] = any_value(kv.get("value", {}))
+        value = kv.get("value", {})
+        # Most attributes are one plain string: take it without the general decoder.
+        text = value.get("stringValue") if type(value) is dict and len(value) == 1 else None
+        out[key] = text if type(text) is str else any_value(value)
     return out
 
 
