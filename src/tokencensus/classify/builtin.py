@@ -31,12 +31,16 @@ from typing import ClassVar, Final
 import numpy as np
 
 from tokencensus.classify.base import UNDETERMINED_LANGUAGE, Classifier, Label
-from tokencensus.classify.features import N_FEATURES, featurize
+from tokencensus.classify.fastsearch import FastSearch
+from tokencensus.classify.features import N_FEATURES, featurize, featurize_batch
 from tokencensus.classify.language import detect_language
-from tokencensus.classify.signals import rule
+from tokencensus.classify.signals import Scan, scan
 from tokencensus.classify.taxonomy import BY_NAME, OTHER
 
 MIN_CONFIDENCE: Final = 0.3
+# Prompts featurised together: enough to spread numpy's per-call cost, few enough that
+# the batch's n-gram arrays stay in cache.
+BATCH: Final = 64
 MODEL_FILE: Final = "builtin.npz"
 _MIN_WORD_CHARS: Final = 2
 _WORDISH = re.compile(r"[^\W_]", re.U)
@@ -71,13 +75,18 @@ _SUBTAGS: Final[dict[str, tuple[tuple[re.Pattern[str], str], ...]]] = {
         (re.compile(r"planet|star|galax|astronom", re.I), "Astronomy"),
     ),
 }
+# The same rules through FastSearch: one lower-casing of the head, then anchors decide
+# which rules run at all.
+_SUBTAG_SEARCHES: Final = {category: tuple((FastSearch(p), tag) for p, tag in rules)
+                           for category, rules in _SUBTAGS.items()}
 
 
 def subtag_for(category: str, text: str) -> str:
     """The finer sub-tag: first keyword rule that fires, else the category's default."""
     head = text[:4000]
-    for pattern, tag in _SUBTAGS.get(category, ()):
-        if pattern.search(head):
+    low = head.lower()
+    for search, tag in _SUBTAG_SEARCHES.get(category, ()):
+        if search.found(head, low):
             return tag
     return BY_NAME[category].subtags[0]
 
@@ -103,7 +112,10 @@ class LinearModel:
                    str(data["version"]))
 
     def probabilities(self, text: str) -> np.ndarray:
-        cols, vals = featurize(text)
+        return self.probabilities_of(*featurize(text))
+
+    def probabilities_of(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Class probabilities of one prompt's features (``features.featurize``)."""
         logits = vals @ self.weights[cols] + self.bias
         logits = logits - logits.max()
         p = np.exp(logits)
@@ -134,13 +146,24 @@ class BuiltinClassifier(Classifier):
         return f"{self.name}@{self.model.version}"
 
     def classify_one(self, text: str) -> Label:
-        if not isinstance(text, str) or len(_WORDISH.findall(text[:2000])) < _MIN_WORD_CHARS:
-            return Label(OTHER, None, 0.0, UNDETERMINED_LANGUAGE)
+        return self.classify([text])[0]
+
+    def classify(self, texts: Sequence[str]) -> list[Label]:
+        labels: list[Label | None] = [None] * len(texts)
+        for start in range(0, len(texts), BATCH):
+            batch = [(i, t) for i, t in enumerate(texts[start : start + BATCH], start)
+                     if _has_words(t)]
+            scans = [scan(t) for _, t in batch]
+            features = featurize_batch([t for _, t in batch], [s.fired for s in scans])
+            for (i, text), s, (cols, vals) in zip(batch, scans, features, strict=True):
+                labels[i] = self._label(text, s, self.model.probabilities_of(cols, vals))
+        return [label or Label(OTHER, None, 0.0, UNDETERMINED_LANGUAGE) for label in labels]
+
+    def _label(self, text: str, signals: Scan, p: np.ndarray) -> Label:
         language = detect_language(text)
-        p = self.model.probabilities(text)
         best = int(p.argmax())
         category, confidence = self.model.classes[best], float(p[best])
-        decided = rule(text)
+        decided = signals.decided
         if decided is not None:
             category = decided[0]
             confidence = max(confidence if decided[0] == self.model.classes[best] else 0.0,
@@ -150,5 +173,15 @@ class BuiltinClassifier(Classifier):
             return Label(OTHER, "Other", round(confidence, 4), language)
         return Label(category, subtag_for(category, text), round(confidence, 4), language)
 
-    def classify(self, texts: Sequence[str]) -> list[Label]:
-        return [self.classify_one(t) for t in texts]
+
+def _has_words(text: object) -> bool:
+    """At least ``_MIN_WORD_CHARS`` letters or digits in the first 2,000 characters."""
+    if not isinstance(text, str):
+        return False
+    pos = 0
+    for _ in range(_MIN_WORD_CHARS):  # stops early, where findall read all 2,000
+        found = _WORDISH.search(text, pos, 2000)
+        if found is None:
+            return False
+        pos = found.end()
+    return True

@@ -7,20 +7,23 @@ translation, whatever the rest of the prompt says. Patterns are multilingual whe
 users are (figure 33: English, Chinese, Russian, Spanish, Thai and others). Only the
 first ``SCAN_HEAD`` and last ``SCAN_TAIL`` characters are scanned, so a 2 MB prompt costs
 no more than a short page: the regex scans were over half of the classifier's time when
-they read 20,000 characters. A prompt is scanned once for both the model's signal
-columns and the rules.
+they read 20,000 characters. A prompt is scanned once (:func:`scan`) for both
+the model's signal columns and the rules, and ASCII prompts take a quicker, equivalent
+path (:class:`~tokencensus.classify.fastsearch.FastSearch`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 
+from tokencensus.classify.fastsearch import FastSearch
+
 SCAN_HEAD: Final = 4_000
 SCAN_TAIL: Final = 1_000
+
 
 _LANGS = (
     r"english|chinese|mandarin|cantonese|japanese|korean|russian|spanish|french|german|"
@@ -148,6 +151,11 @@ _SIGNALS: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]]] = {
     "choices": (("a. ", "a) "), re.compile(r"^\s*[A-D][.)]\s", re.M)),
 }
 SIGNAL_NAMES: Final = tuple(_SIGNALS)
+# persona_you_are is anchored at the start of the prompt.
+_SEARCHES: Final = {
+    name: FastSearch(pattern, at_start=name == "persona_you_are")
+    for name, (_, pattern) in _SIGNALS.items() if pattern is not None
+}
 
 # Signals strong enough to decide the category by themselves (checked in this order).
 RULES: Final[tuple[tuple[str, str, str], ...]] = (
@@ -161,17 +169,14 @@ _TRANSLATE_HEAD: Final = re.compile(
     r"^\s*(?:переведи|traduce|traduis|traduza|übersetze|แปล)",
     re.I,
 )
-_CARD: Final = re.compile(r"\{\{char\}\}|\{\{user\}\}|\bfirst_mes\b|<START>", re.I)
+_CARD: Final = FastSearch(re.compile(r"\{\{char\}\}|\{\{user\}\}|\bfirst_mes\b|<START>", re.I))
 
 
-def _fires(name: str, head: str, low: str) -> bool:
+def _fires(name: str, window: str, low: str) -> bool:
     needles, pattern = _SIGNALS[name]
-    if not any(n in low for n in needles):
+    if not any(map(low.__contains__, needles)):
         return False
-    if pattern is None:
-        return True
-    # persona_you_are is anchored at the start of the prompt.
-    return bool(pattern.match(head) if name == "persona_you_are" else pattern.search(head))
+    return pattern is None or _SEARCHES[name].found(window, low)
 
 
 def _window(text: str) -> str:
@@ -181,31 +186,45 @@ def _window(text: str) -> str:
     return text[:SCAN_HEAD] + "\n" + text[-SCAN_TAIL:]
 
 
-@lru_cache(maxsize=4)
-def _fired(window: str) -> frozenset[str]:
-    # Cached because the classifier asks for the vector and then the rule of one prompt.
-    low = window.lower()
-    return frozenset(n for n in SIGNAL_NAMES if _fires(n, window, low))
+class Scan(NamedTuple):
+    """What the signals say about one prompt."""
+
+    fired: frozenset[str]  # names of the signals that fire
+    decided: tuple[str, str] | None  # (category, subtag) when a rule decides
 
 
-def signal_vector(text: str) -> np.ndarray:
-    """1.0 where a signal fires, else 0.0 (same order as ``SIGNAL_NAMES``)."""
-    fired = _fired(_window(text))
-    return np.array([1.0 if n in fired else 0.0 for n in SIGNAL_NAMES], np.float32)
-
-
-def rule(text: str) -> tuple[str, str] | None:
-    """(category, subtag) when a high-precision rule decides, else None."""
+def scan(text: str) -> Scan:
+    """The signals that fire on ``text`` and the rule's decision, from one read."""
     window = _window(text)
-    if _CARD.search(window):
+    low = window.lower()
+    fired = frozenset(n for n in SIGNAL_NAMES if _fires(n, window, low))
+    return Scan(fired, _decide(text, window, low, fired))
+
+
+def _decide(text: str, window: str, low: str, fired: frozenset[str]) -> tuple[str, str] | None:
+    if _CARD.found(window, low):
         return "roleplay", "Roleplaying Games"
-    fired = _fired(window)
     for name, category, subtag in RULES:
         if name in fired:
             return category, subtag
     if _TRANSLATE_HEAD.search(window) and len(text) < 8_000:
         return "translation", "Foreign Language Resources"
     return None
+
+
+def vector(fired: frozenset[str]) -> np.ndarray:
+    """1.0 where a signal fired, else 0.0 (same order as ``SIGNAL_NAMES``)."""
+    return np.array([1.0 if n in fired else 0.0 for n in SIGNAL_NAMES], np.float32)
+
+
+def signal_vector(text: str) -> np.ndarray:
+    """:func:`vector` of the signals that fire on ``text``."""
+    return vector(scan(text).fired)
+
+
+def rule(text: str) -> tuple[str, str] | None:
+    """(category, subtag) when a high-precision rule decides, else None."""
+    return scan(text).decided
 
 # Topic words per study category in the languages users write in (figure 33). Each
 # category's words share one feature column (``features.py``), so a prompt that uses a
