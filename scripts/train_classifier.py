@@ -43,7 +43,7 @@ from tokencensus.classify.features import N_FEATURES, featurize
 from tokencensus.classify.taxonomy import NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_VERSION = "2"  # bump on every retrain that ships; labels carry it
+MODEL_VERSION = "3"  # bump on every retrain that ships; labels carry it
 C = 10.0
 _OPTION_MARKER = re.compile(r"^\s*[A-D][.)]\s", re.M)
 
