@@ -68,24 +68,8 @@ def _duckdb_scan(store: Store) -> None:
                params={"f": files}).fetchall()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--big-rows", type=int, default=10_000_000,
-                        help="rows for the simulate-to-store run (0 to skip)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--format-lines", type=int, default=200_000,
-                        help="lines per JSONL format for the per-format reader run (0 to skip)")
-    parser.add_argument("--samples", type=Path, default=Path("tests/data"),
-                        help="folder of per-format sample logs (the repo's tests/data)")
-    parser.add_argument("--classifier-prompts", type=int, default=4000,
-                        help="prompts for the built-in classifier throughput run (0 to skip)")
-    parser.add_argument("--rss-gb", type=float, default=5.0,
-                        help="size of the file for the peak-memory ingest run (0 to skip)")
-    args = parser.parse_args(argv)
-    work = args.out or Path(tempfile.mkdtemp(prefix="tokencensus-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+def _pipeline_stages(args: argparse.Namespace, work: Path) -> None:
+    """Simulate, ingest, analyse and report ``args.rows`` rows; the big simulate-to-store run."""
     results: list[tuple[str, int, float]] = []
     config = sim.SimConfig(rows=args.rows)
 
@@ -133,6 +117,29 @@ def main(argv: list[str] | None = None) -> None:
     pandas_s = next(s for n, _, s in results if n.startswith("same figure"))
     ibis_s = next(s for n, _, s in results if n.startswith("analysis"))
     Console().print(f"Ibis/DuckDB vs naive pandas on the same figure: {pandas_s / ibis_s:.1f}x")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000,
+                        help="rows for the simulate, ingest, analysis and report runs (0 to skip)")
+    parser.add_argument("--big-rows", type=int, default=10_000_000,
+                        help="rows for the simulate-to-store run (0 to skip)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--format-lines", type=int, default=200_000,
+                        help="lines per JSONL format for the per-format reader run (0 to skip)")
+    parser.add_argument("--samples", type=Path, default=Path("tests/data"),
+                        help="folder of per-format sample logs (the repo's tests/data)")
+    parser.add_argument("--classifier-prompts", type=int, default=4000,
+                        help="prompts for the built-in classifier throughput run (0 to skip)")
+    parser.add_argument("--rss-gb", type=float, default=5.0,
+                        help="size of the file for the peak-memory ingest run (0 to skip)")
+    args = parser.parse_args(argv)
+    work = args.out or Path(tempfile.mkdtemp(prefix="tokencensus-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.rows:
+        _pipeline_stages(args, work)
 
     if args.format_lines and args.samples.is_dir():
         formats = Table(title=f"reader throughput per JSONL format (median of {args.repeat})")
