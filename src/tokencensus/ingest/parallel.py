@@ -125,6 +125,8 @@ def _context(map_block: BlockMapper) -> multiprocessing.context.BaseContext:
     use) and the readers again, about 0.7 s per worker per file. The forkserver is
     started once per process, single-threaded, and imports those modules once.
     """
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # Only takes effect before the server starts (first parallel file of the process).
     context.set_forkserver_preload(["pandas", __name__, _home_module(map_block)])
