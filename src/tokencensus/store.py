@@ -86,6 +86,9 @@ class BatchSummary:
     started_at: str = ""
     committed_at: str = ""
     files: dict[str, list[str]] = field(default_factory=dict)
+    #: The files of a batch that holds several small ones ({"path", "sha256"} each); empty
+    #: when the batch is the one file ``source_path``.
+    sources: list[dict[str, str]] = field(default_factory=list)
 
 
 def _now() -> str:
@@ -144,7 +147,10 @@ class Store:
                 for f in b["files"].get(folder, [])]
 
     def find_ingested(self, sha256: str) -> dict[str, Any] | None:
-        return next((b for b in self._manifest["batches"] if b.get("sha256") == sha256), None)
+        """The batch that already holds a file with this digest, alone or among several."""
+        return next((b for b in self._manifest["batches"]
+                     if b.get("sha256") == sha256
+                     or any(m["sha256"] == sha256 for m in b.get("sources", ()))), None)
 
     def _salt(self) -> bytes:
         path = self.root / ".salt"
@@ -190,12 +196,30 @@ class Store:
 
     @contextlib.contextmanager
     def batch(
-        self, *, source_path: str, fmt: str, sha256: str | None = None
+        self, *, source_path: str, fmt: str, sha256: str | None = None,
+        sources: list[tuple[str, str]] | None = None,
     ) -> Iterator[BatchWriter]:
-        """Stage one batch; it commits when the block exits cleanly, else rolls back."""
+        """Stage one batch; it commits when the block exits cleanly, else rolls back.
+
+        ``sources`` makes one batch of several small files ((path, sha256) each): those
+        already in the store are left out (``writer.already``), the rest are listed in
+        the summary's ``sources``, and the batch is skipped when none is left. One commit
+        for many files is what keeps a directory of session transcripts fast: every
+        commit checks its ids against every earlier file of the store.
+        """
         with self._locked():
             writer = BatchWriter(self, source_path=source_path, fmt=fmt, sha256=sha256)
             previous = self.find_ingested(sha256) if sha256 else None
+            for path, digest in sources or ():
+                earlier = self.find_ingested(digest)
+                if earlier is not None:
+                    writer.already.append((path, earlier["batch"]))
+                elif all(m["sha256"] != digest for m in writer.summary.sources):
+                    writer.summary.sources.append({"path": path, "sha256": digest})
+                else:  # the same bytes twice in one batch: read them once
+                    writer.already.append((path, writer.summary.batch))
+            if sources and not writer.summary.sources:
+                previous = {"batch": writer.already[0][1]}
             try:
                 if previous is not None:
                     writer.summary.skipped_as = previous["batch"]
@@ -239,6 +263,8 @@ class BatchWriter:
         self._quarantine: list[dict[str, Any]] = []
         self._quarantine_writer: pq.ParquetWriter | None = None
         self._hmac_key = store._salt()
+        #: (path, batch) of the files of ``Store.batch(sources=...)`` already ingested.
+        self.already: list[tuple[str, str]] = []
 
     def add_rows(self, rows: pa.RecordBatch | pa.Table) -> None:
         """Stage canonical rows (schema.REQUESTS; the ``batch`` column is overwritten)."""

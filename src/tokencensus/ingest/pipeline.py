@@ -5,7 +5,8 @@ Re-exported by :mod:`tokencensus.ingest` (``from tokencensus.ingest import inges
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,10 @@ from tokencensus.classify.pipeline import (
 )
 from tokencensus.classify.sampling import DEFAULT_RATE, selector
 from tokencensus.errors import InputError, UnknownFormatError
-from tokencensus.ingest.base import Reader, get_reader, readers
+from tokencensus.ingest.base import Reader, TextFilter, get_reader, readers
 from tokencensus.ingest.detect import detect
 from tokencensus.ingest.sources import SourceFile, expand, is_url
-from tokencensus.store import BatchSummary, Store
+from tokencensus.store import BatchSummary, BatchWriter, Store
 
 #: (file index, files total, file path, records read so far in this file)
 Progress = Callable[[int, int, str, int], None]
@@ -113,11 +114,12 @@ def ingest(
     progress: Progress | None = None,
     reader_options: dict[str, Any] | None = None,
 ) -> IngestReport:
-    """Ingest every file under ``paths`` into ``store``; one batch per file.
+    """Ingest every file under ``paths`` into ``store``: one batch per file, except that
+    a run of small files of one format shares one batch (see :data:`GROUP_FILE_BYTES`).
 
     The sampled prompts are classified by ``classifier`` (a registered name or an
     instance; None or "none" turns classification off) and their labels committed
-    with the file's batch.
+    with their batch.
     """
     work, unrecognized = plan(paths, fmt, reader_options)
     report = IngestReport(unrecognized=unrecognized)
@@ -126,28 +128,82 @@ def ingest(
         report.classify = ClassifyReport(classifier=backend.tag)
 
     want_text = selector(sample_rate)
-    for index, (source, reader) in enumerate(work):
-        name = str(source.path)
-        with store.batch(source_path=name, fmt=reader.name, sha256=source.sha256()) as batch:
+    done = 0
+    for group in _groups(work):
+        reader = group[0][1]
+        if len(group) == 1:
+            source = group[0][0]
+            batch_args: dict[str, Any] = {"source_path": str(source.path),
+                                          "sha256": source.sha256()}
+        else:
+            batch_args = {"source_path": f"{_common_folder(group)} ({len(group)} files)",
+                          "sources": [(str(src.path), src.sha256()) for src, _ in group]}
+        with store.batch(fmt=reader.name, **batch_args) as batch:
+            report.files += [BatchSummary(batch="", source_path=path, format=reader.name,
+                                          sha256=None, skipped_as=earlier)
+                             for path, earlier in batch.already]
             if batch.summary.skipped_as is None:
-                seen = 0
+                members = {m["path"] for m in batch.summary.sources}
                 stage = LabelStage(backend, batch.add_labels) if backend else None
-                for chunk in reader.read(source, want_text if stage else None):
-                    if chunk.rows is not None:
-                        batch.add_rows(chunk.rows)
-                    for r in chunk.rejects:
-                        batch.add_quarantine(name, r.line, r.reason, r.record_sha256)
-                    # Prompt texts live only in this loop and the stage's batch buffer;
-                    # only labels are written.
-                    if stage:
-                        stage.add_chunk(chunk.texts, chunk.rows)
-                    chunk.texts.clear()
-                    seen += chunk.lines_read
-                    if progress:
-                        progress(index, len(work), name, seen)
+                for offset, (source, _) in enumerate(group):
+                    if len(group) == 1 or str(source.path) in members:
+                        _read_file(source, reader, batch, stage, want_text,
+                                   (progress, done + offset, len(work)))
                 if stage:
                     stage.flush()
                     assert report.classify is not None
                     report.classify.merge(stage.report)
-        report.files.append(batch.summary)
+        if batch.summary.skipped_as is None or len(group) == 1:
+            report.files.append(batch.summary)
+        done += len(group)
     return report
+
+
+#: A file smaller than this shares its store batch with the small files next to it of the
+#: same format (a directory of agent sessions is thousands of such files); see Store.batch.
+GROUP_FILE_BYTES = 4 * 1024 * 1024
+GROUP_MAX_FILES = 1_000
+
+
+def _groups(work: list[tuple[Any, Reader]]) -> Iterator[list[tuple[Any, Reader]]]:
+    """Runs of small files of one format, each run one batch; other sources alone."""
+    run: list[tuple[Any, Reader]] = []
+    for source, reader in work:
+        small = isinstance(source, SourceFile) and source.path.stat().st_size < GROUP_FILE_BYTES
+        if run and (not small or reader.name != run[0][1].name or len(run) >= GROUP_MAX_FILES):
+            yield run
+            run = []
+        if small:
+            run.append((source, reader))
+        else:
+            yield [(source, reader)]
+    if run:
+        yield run
+
+
+def _common_folder(group: list[tuple[Any, Reader]]) -> str:
+    return os.path.commonpath([str(source.path.parent) for source, _ in group])
+
+
+def _read_file(source: Any, reader: Reader, batch: BatchWriter, stage: LabelStage | None,
+               want_text: TextFilter, where: tuple[Progress | None, int, int]) -> None:
+    """Every chunk of one file into ``batch``: rows, quarantined records, sampled labels.
+
+    ``where`` is the progress callback and the file's index among how many files.
+    """
+    progress, index, total = where
+    name = str(source.path)
+    seen = 0
+    for chunk in reader.read(source, want_text if stage else None):
+        if chunk.rows is not None:
+            batch.add_rows(chunk.rows)
+        for r in chunk.rejects:
+            batch.add_quarantine(name, r.line, r.reason, r.record_sha256)
+        # Prompt texts live only in this loop and the stage's batch buffer; only labels
+        # are written.
+        if stage:
+            stage.add_chunk(chunk.texts, chunk.rows)
+        chunk.texts.clear()
+        seen += chunk.lines_read
+        if progress:
+            progress(index, total, name, seen)
