@@ -18,6 +18,7 @@ Rules:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from functools import lru_cache
@@ -107,10 +108,13 @@ def _identifier(restricted: bool):  # -> py3langid.langid.LanguageIdentifier
                     else table[idx])
             return np.log1p(counts) @ rows + self.nb_pc
 
-    ident = CachedWalks.from_model_file(MODEL_FILE, norm_probs=True)
     if restricted:
+        # A copy of the full model, not a second read of the file: loading langid's
+        # lzma-packed model is about 0.7 s, once per process is enough.
+        ident = copy.deepcopy(_identifier(False))
         ident.set_languages(list(COMMON))
-    return ident
+        return ident
+    return CachedWalks.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _is_letter(cp: np.ndarray) -> np.ndarray:
