@@ -67,6 +67,8 @@ _JOURNAL = "COMMIT.json"
 _SEQ = "_seq"
 COMMIT_MEMORY_LIMIT = "256MB"
 STAGE_PART_ROWS = 1_000_000
+#: Rows buffered before they are written to staging as one row group.
+STAGE_WRITE_ROWS = 32_768
 
 
 @dataclass
@@ -257,6 +259,8 @@ class BatchWriter:
         self._staged = 0
         self._parts = 0  # staged rows go to rows-00000.parquet, rows-00001.parquet, ...
         self._part_rows = 0
+        self._pending: list[pa.Table] = []  # rows not yet written (see _write_pending)
+        self._pending_rows = 0
         self._labels: pq.ParquetWriter | None = None
         self._labels_schema = schema.LABELS.append(pa.field(_SEQ, pa.int64(), nullable=False))
         self._labels_staged = 0
@@ -279,7 +283,22 @@ class BatchWriter:
                                  pa.array([self.summary.batch] * n, pa.string()))
         table = self._pseudonymize(table)
         seq = pa.array(np.arange(self._staged, self._staged + n, dtype=np.int64))
-        table = pa.Table.from_arrays([*table.columns, seq], schema=self._rows_schema)
+        self._pending.append(pa.Table.from_arrays([*table.columns, seq],
+                                                  schema=self._rows_schema))
+        self._staged += n
+        self._pending_rows += n
+        if self._pending_rows >= STAGE_WRITE_ROWS:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        """Write the buffered rows as one row group: a directory of small session files
+        hands over a few hundred rows per file, and a row group each made staging (and
+        the commit's reading of it) several times slower."""
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending)
+        n = table.num_rows
+        self._pending, self._pending_rows = [], 0
         if self._rows is not None and self._part_rows >= STAGE_PART_ROWS:
             # A Parquet writer's memory grows with its row groups until it closes (about
             # 40 MB per million rows here): staging in parts keeps a 5 GB ingest's flat.
@@ -292,7 +311,6 @@ class BatchWriter:
             self._parts += 1
             self._part_rows = 0
         self._rows.write_table(table)
-        self._staged += n
         self._part_rows += n
 
     def add_labels(self, labels: pa.RecordBatch | pa.Table) -> None:
@@ -355,6 +373,7 @@ class BatchWriter:
         if self.closed:
             return
         self.closed = True
+        self._write_pending()
         self._flush_quarantine()
         if self._quarantine_writer is not None:
             self._quarantine_writer.close()
