@@ -37,6 +37,8 @@ def test_small_files_share_a_batch_and_reingest_skips_each(tmp_path: Path) -> No
     assert first.total == {"read": 12 * (per_file + 1), "stored": 12 * per_file,
                            "duplicate": 0, "quarantined": 12}
     assert len(store.batches[0]["sources"]) == 12
+    listed = first.to_json()["files"][0]["sources"]
+    assert sorted(Path(p).name for p in listed) == [f"s{f:03d}.jsonl" for f in range(12)]
     # Each broken line is quarantined under its own file and line.
     rejects = pq.read_table(store.data_files("quarantine")).to_pylist()
     assert sorted((Path(r["file"]).name, r["line"]) for r in rejects) == [

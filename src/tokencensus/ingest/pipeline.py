@@ -46,7 +46,8 @@ class IngestReport:
             **self.total,
             "files": [
                 {"path": s.source_path, "format": s.format, "batch": s.batch,
-                 "already_ingested_as": s.skipped_as, **{k: getattr(s, k) for k in COUNTS}}
+                 "already_ingested_as": s.skipped_as, **{k: getattr(s, k) for k in COUNTS},
+                 "sources": [m["path"] for m in s.sources]}
                 for s in self.files
             ],
             "unrecognized": self.unrecognized,
