@@ -27,6 +27,10 @@ from tokencensus.store import BatchSummary, BatchWriter, Store
 #: (file index, files total, file path, records read so far in this file)
 Progress = Callable[[int, int, str, int], None]
 COUNTS = ("read", "stored", "duplicate", "quarantined")
+#: A file smaller than this shares its store batch with the small files next to it of the
+#: same format (a directory of agent sessions is thousands of such files); see Store.batch.
+GROUP_FILE_BYTES = 4 * 1024 * 1024
+GROUP_MAX_FILES = 1_000
 
 
 @dataclass
@@ -158,12 +162,6 @@ def ingest(
             report.files.append(batch.summary)
         done += len(group)
     return report
-
-
-#: A file smaller than this shares its store batch with the small files next to it of the
-#: same format (a directory of agent sessions is thousands of such files); see Store.batch.
-GROUP_FILE_BYTES = 4 * 1024 * 1024
-GROUP_MAX_FILES = 1_000
 
 
 def _groups(work: list[tuple[Any, Reader]]) -> Iterator[list[tuple[Any, Reader]]]:
