@@ -150,9 +150,16 @@ class Store:
 
     def find_ingested(self, sha256: str) -> dict[str, Any] | None:
         """The batch that already holds a file with this digest, alone or among several."""
-        return next((b for b in self._manifest["batches"]
-                     if b.get("sha256") == sha256
-                     or any(m["sha256"] == sha256 for m in b.get("sources", ()))), None)
+        return self._ingested().get(sha256)
+
+    def _ingested(self) -> dict[str, dict[str, Any]]:
+        """Every ingested file's digest -> its batch (the first one, if twice)."""
+        found: dict[str, dict[str, Any]] = {}
+        for b in self._manifest["batches"]:
+            for digest in [b.get("sha256"), *(m["sha256"] for m in b.get("sources", ()))]:
+                if digest:
+                    found.setdefault(digest, b)
+        return found
 
     def _salt(self) -> bytes:
         path = self.root / ".salt"
@@ -211,15 +218,15 @@ class Store:
         """
         with self._locked():
             writer = BatchWriter(self, source_path=source_path, fmt=fmt, sha256=sha256)
-            previous = self.find_ingested(sha256) if sha256 else None
+            ingested = self._ingested()  # one pass over the manifest, not one per file
+            previous = ingested.get(sha256) if sha256 else None
             for path, digest in sources or ():
-                earlier = self.find_ingested(digest)
-                if earlier is not None:
+                earlier = ingested.get(digest)
+                if earlier is not None:  # in the store, or earlier in this batch
                     writer.already.append((path, earlier["batch"]))
-                elif all(m["sha256"] != digest for m in writer.summary.sources):
+                else:
                     writer.summary.sources.append({"path": path, "sha256": digest})
-                else:  # the same bytes twice in one batch: read them once
-                    writer.already.append((path, writer.summary.batch))
+                    ingested[digest] = {"batch": writer.summary.batch}
             if sources and not writer.summary.sources:
                 previous = {"batch": writer.already[0][1]}
             try:

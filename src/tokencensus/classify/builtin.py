@@ -8,7 +8,7 @@ Rules:
   Its features (``features.py``) include a dense vector from the shipped token table
   (``model/static_embeddings.npz``, distilled from all-MiniLM-L6-v2), which is what lets
   it generalise to prompt sources it never saw.
-- A high-precision rule (``signals.rule``) overrides the model when it fires.
+- A high-precision rule (``signals.scan(...).decided``) overrides the model when it fires.
 - Confidence is the softmax probability of the winning class; below
   ``MIN_CONFIDENCE`` the label is ``other``. The study dropped Google labels < 0.5, but
   that number is Google's calibration, not ours: this 13-way linear model spreads its
@@ -32,7 +32,7 @@ import numpy as np
 
 from tokencensus.classify.base import UNDETERMINED_LANGUAGE, Classifier, Label
 from tokencensus.classify.fastsearch import FastSearch
-from tokencensus.classify.features import N_FEATURES, featurize, featurize_batch
+from tokencensus.classify.features import N_FEATURES, featurize_batch
 from tokencensus.classify.language import detect_language
 from tokencensus.classify.signals import Scan, scan
 from tokencensus.classify.taxonomy import BY_NAME, OTHER
@@ -110,9 +110,6 @@ class LinearModel:
     def load(cls, data: dict[str, np.ndarray]) -> LinearModel:
         return cls(data["weights"], data["bias"], [str(c) for c in data["classes"]],
                    str(data["version"]))
-
-    def probabilities(self, text: str) -> np.ndarray:
-        return self.probabilities_of(*featurize(text))
 
     def probabilities_of(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
         """Class probabilities of one prompt's features (``features.featurize``)."""

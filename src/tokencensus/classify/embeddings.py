@@ -100,7 +100,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def embed_batch(texts: Sequence[str]) -> list[np.ndarray]:
-    """:func:`embed` of each text, with one table look-up for the whole batch."""
+    """L2-normalised sum of the token vectors of each text (zeros when it has none), with
+    one table look-up for the whole batch."""
     _, table = load_embeddings()
     per_text = [_chunk_token_ids(_chunks(text)) for text in texts]
     ids = np.fromiter(chain.from_iterable(chain.from_iterable(per_text)), dtype=np.intp)
@@ -114,8 +115,3 @@ def embed_batch(texts: Sequence[str]) -> list[np.ndarray]:
                    else np.zeros(EMBEDDING_DIMS, np.float32))
         start = end
     return out
-
-
-def embed(text: str) -> np.ndarray:
-    """L2-normalised sum of the token vectors of ``text`` (zeros when it has no tokens)."""
-    return embed_batch([text])[0]

@@ -216,16 +216,6 @@ def vector(fired: frozenset[str]) -> np.ndarray:
     """1.0 where a signal fired, else 0.0 (same order as ``SIGNAL_NAMES``)."""
     return np.array([1.0 if n in fired else 0.0 for n in SIGNAL_NAMES], np.float32)
 
-
-def signal_vector(text: str) -> np.ndarray:
-    """:func:`vector` of the signals that fire on ``text``."""
-    return vector(scan(text).fired)
-
-
-def rule(text: str) -> tuple[str, str] | None:
-    """(category, subtag) when a high-precision rule decides, else None."""
-    return scan(text).decided
-
 # Topic words per study category in the languages users write in (figure 33). Each
 # category's words share one feature column (``features.py``), so a prompt that uses a
 # word no training prompt used still lands near its topic, in any of these languages.

@@ -18,7 +18,7 @@ An envelope holds only these keys, which keeps each reader's sniff from
 claiming gateway logs (LiteLLM, Langfuse, ...) that also nest responses.
 
 Gateway exports (Langfuse, Helicone) share two readers' helpers at the end:
-:func:`export_records` / :func:`read_export`, the records of a JSON or JSONL export whichever way it
+:func:`read_export`, the records of a JSON or JSONL export whichever way it
 was written, and :func:`json_cells`, the typed cells of its CSV form.
 """
 
@@ -281,21 +281,14 @@ def export_is_jsonl(source: SourceFile) -> bool:
     return True
 
 
-def export_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:
-    """``(line, raw, record)`` of a JSON export, however it was written.
-
-    * one document: an array of records (``[{...}, ...]``), or an API page holding
-      them under ``key`` (``{"data": [...], "meta": {...}}``), streamed by
-      :func:`~tokencensus.ingest.tabular.json_array_records`;
-    * JSONL: see :func:`export_line_records`.
-    """
-    if not export_is_jsonl(source):
-        array = source.head(4096).lstrip().startswith(b"[")
-        with source.stream() as f:
-            yield from json_array_records(f, None if array else key)
-        return
-    for line, raw in source.lines():
-        yield from export_line_records(line, raw, key)
+def document_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:
+    """``(line, raw, record)`` of a JSON export written as one document: an array of
+    records (``[{...}, ...]``), or an API page holding them under ``key``
+    (``{"data": [...], "meta": {...}}``), streamed by
+    :func:`~tokencensus.ingest.tabular.json_array_records`."""
+    array = source.head(4096).lstrip().startswith(b"[")
+    with source.stream() as f:
+        yield from json_array_records(f, None if array else key)
 
 
 def export_line_records(line: int, raw: bytes, key: str) -> Iterator[tuple[int, bytes, Any]]:
@@ -339,7 +332,7 @@ def read_export(fmt: str, source: SourceFile, key: str, keep: RecordFilter, mapp
     if export_is_jsonl(source):
         yield from map_blocks(partial(export_block, fmt, key, keep, mapper), source, want_text)
     else:
-        yield from chunks(fmt, keep(export_records(source, key)), mapper, want_text)
+        yield from chunks(fmt, keep(document_records(source, key)), mapper, want_text)
 
 
 def json_cells(row: dict[str, Any], columns: Collection[str]) -> dict[str, Any]:
