@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -24,7 +25,10 @@ def read_all(path: Path) -> tuple[list[dict], list[tuple[int, str]], list[tuple[
     return rows, rejects, texts
 
 
-def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("compressed", [False, True], ids=["ranges read by workers",
+                                                     "gzip blocks shipped"])
+def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                compressed: bool) -> None:
     base = [json.loads(line) for line in GOLDEN.read_text().splitlines()]
     lines = []
     for i in range(5_000):
@@ -33,7 +37,9 @@ def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         record["request"] = {"messages": [{"role": "user", "content": f"prompt {i}"}]}
         lines.append(json.dumps(record) if i % 97 else "{broken")
     path = tmp_path / "logs.jsonl"
-    path.write_text("\n".join(lines) + "\n")
+    body = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(body) if compressed else body)
+    assert SourceFile(path).compressed() is compressed
     monkeypatch.setattr(parallel, "BLOCK_LINES", 700)
     monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "1")
     serial = read_all(path)
@@ -42,6 +48,8 @@ def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "2")
     assert len(list(parallel.blocks(SourceFile(path)))) == 8
     assert len(list(parallel.byte_blocks(SourceFile(path)))) > 8  # several blocks in flight
+    if not compressed:
+        assert len(list(parallel.file_ranges(path))) > 8
     assert read_all(path) == serial
     rows, rejects, texts = serial
     assert len(rows) + len(rejects) == 5_000
@@ -57,6 +65,25 @@ def test_byte_blocks_number_lines_exactly_as_the_file_does(tmp_path: Path, tail:
     path.write_bytes(b"{}\n\n" + b"x" * 100 + b"\r\n{\"a\": 1}\n  \n" + b"last" + tail)
     got = [pair for first, blob in parallel.byte_blocks(SourceFile(path), size)
            for pair in parallel._lines_of(first, blob)]
+    assert got == list(SourceFile(path).lines())
+
+
+@pytest.mark.parametrize("tail", [b"\n", b"", b"\n\n", b"\r\n"])
+@pytest.mark.parametrize("size", [1, 2, 7, 64, 10_000])
+def test_file_ranges_cover_the_file_at_line_starts(tmp_path: Path, tail: bytes,
+                                                   size: int) -> None:
+    path = tmp_path / "lines.jsonl"
+    data = b"{}\n\n" + b"x" * 100 + b"\r\n{\"a\": 1}\n  \n" + b"last" + tail
+    path.write_bytes(data)
+    ranges = list(parallel.file_ranges(path, size))
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    assert all(end == next_start for (_, end), (next_start, _) in zip(ranges, ranges[1:]))
+    assert all(start == 0 or data[start - 1:start] == b"\n" for start, _ in ranges)
+    got, lines_before = [], 0
+    for start, end in ranges:
+        blob = data[start:end]
+        got += [(n + lines_before, line) for n, line in parallel._lines_of(1, blob)]
+        lines_before += blob.count(b"\n")
     assert got == list(SourceFile(path).lines())
 
 

@@ -7,6 +7,14 @@ the main process reads ahead; at most ``2 × workers`` blocks are in flight, so
 memory stays bounded whatever the file size. Results come back in file order,
 so "first occurrence wins" dedupe and line numbers mean the same as serially.
 
+An uncompressed file is not even read by the main process: each worker reads its
+own byte range (cut at line starts), and the main process only renumbers the
+rejected lines of each block once the blocks before it have said how many lines
+they held. Passing 4 MB blocks through pipes cost the main process about 2 µs per
+record, a seventh of the whole ingest's CPU on two cores. A compressed file can
+only be read from its start, so the main process decompresses it and ships
+blocks of bytes.
+
 Prompt texts of sampled records travel between processes through pipes, in
 memory only, like everything else a reader produces.
 
@@ -19,13 +27,15 @@ disables the pool).
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from tokencensus.ingest.sources import SourceFile
 
@@ -36,6 +46,8 @@ if TYPE_CHECKING:
 #: or a module-level function with its settings bound by ``functools.partial``; it
 #: must pickle, since workers receive it with every block.
 BlockMapper = Callable[[list[tuple[int, bytes]], "TextFilter | None"], "Chunk"]
+
+T = TypeVar("T")
 
 BLOCK_LINES = 8_192
 #: Bytes per block shipped to a worker: the main process cuts the file at newlines and
@@ -86,6 +98,36 @@ def byte_blocks(source: SourceFile, size: int | None = None) -> Iterator[tuple[i
         yield line, rest
 
 
+def file_ranges(path: Path, size: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) byte offsets of runs of whole lines, about ``size`` bytes each.
+
+    For an uncompressed file only: the cuts are found by reading a little past each
+    ``size`` bytes, so the main process never reads the file's body.
+    """
+    size = size or BLOCK_BYTES
+    total = path.stat().st_size
+    start = 0
+    with open(path, "rb") as f:
+        while start < total:
+            end = _line_start_from(f, start + size, total)
+            yield start, end
+            start = end
+
+
+def _line_start_from(f: BinaryIO, offset: int, total: int) -> int:
+    """The first line start at or after ``offset`` (``total`` when no line starts there)."""
+    if offset >= total:
+        return total
+    f.seek(offset - 1)  # a newline just before ``offset`` makes ``offset`` a line start
+    position = offset - 1
+    while probe := f.read(64 * 1024):
+        newline = probe.find(b"\n")
+        if newline >= 0:
+            return position + newline + 1
+        position += len(probe)
+    return total
+
+
 def _lines_of(first: int, blob: bytes) -> list[tuple[int, bytes]]:
     """The (line number, line) pairs ``SourceFile.lines`` gives for the same bytes."""
     parts = blob.split(b"\n")
@@ -99,6 +141,22 @@ def _lines_of(first: int, blob: bytes) -> list[tuple[int, bytes]]:
 def _map_byte_block(map_block: BlockMapper, first: int, blob: bytes,
                     want_text: TextFilter | None) -> Chunk:
     return map_block(_lines_of(first, blob), want_text)
+
+
+def _map_file_range(map_block: BlockMapper, path: Path, start: int, end: int,
+                    want_text: TextFilter | None) -> tuple[Chunk, int]:
+    """The chunk of one byte range, numbered from line 1, and how many newlines it held."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        blob = f.read(end - start)
+    return map_block(_lines_of(1, blob), want_text), blob.count(b"\n")
+
+
+def _renumbered(chunk: Chunk, lines_before: int) -> Chunk:
+    if lines_before and chunk.rejects:
+        chunk.rejects = [dataclasses.replace(r, line=r.line + lines_before)
+                         for r in chunk.rejects]
+    return chunk
 
 
 def _shippable(*objects: object) -> bool:
@@ -148,10 +206,25 @@ def map_blocks(
             yield map_block(block, want_text)
         return
     with ProcessPoolExecutor(max_workers=count, mp_context=_context(map_block)) as pool:
-        pending: deque[Future[Chunk]] = deque()
-        for first, blob in byte_blocks(source):
-            pending.append(pool.submit(_map_byte_block, map_block, first, blob, want_text))
-            if len(pending) >= 2 * count:
-                yield pending.popleft().result()
-        while pending:
+        if source.compressed():
+            yield from _in_order(
+                (pool.submit(_map_byte_block, map_block, first, blob, want_text)
+                 for first, blob in byte_blocks(source)), 2 * count)
+            return
+        lines_before = 0
+        for chunk, newlines in _in_order(
+                (pool.submit(_map_file_range, map_block, source.path, start, end, want_text)
+                 for start, end in file_ranges(source.path)), 2 * count):
+            yield _renumbered(chunk, lines_before)
+            lines_before += newlines
+
+
+def _in_order(submitted: Iterator[Future[T]], in_flight: int) -> Iterator[T]:
+    """Results of the submitted futures in submission order, ``in_flight`` at most pending."""
+    pending: deque[Future[T]] = deque()
+    for future in submitted:
+        pending.append(future)
+        if len(pending) >= in_flight:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

@@ -50,6 +50,12 @@ class SourceFile:
             else:
                 yield raw
 
+    def compressed(self) -> bool:
+        """True for gzip or zstd bytes on disk (which can only be read from the start)."""
+        with open(self.path, "rb") as raw:
+            magic = raw.read(4)
+        return magic.startswith(_GZIP_MAGIC) or magic == _ZSTD_MAGIC
+
     def head(self, size: int = HEAD_BYTES) -> bytes:
         with self.stream() as f:
             return f.read(size)
