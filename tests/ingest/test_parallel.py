@@ -77,7 +77,7 @@ def test_file_ranges_cover_the_file_at_line_starts(tmp_path: Path, tail: bytes,
     path.write_bytes(data)
     ranges = list(parallel.file_ranges(path, size))
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-    assert all(end == next_start for (_, end), (next_start, _) in zip(ranges, ranges[1:]))
+    assert all(end == start for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False))
     assert all(start == 0 or data[start - 1:start] == b"\n" for start, _ in ranges)
     got, lines_before = [], 0
     for start, end in ranges:

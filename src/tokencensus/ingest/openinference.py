@@ -44,6 +44,7 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import RecordError, TextFilter
+from tokencensus.ingest.otlp_typed import request_spans
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import (
     Item,
@@ -58,6 +59,7 @@ from tokencensus.ingest.spans import (
     otlp_requests,
     otlp_spans,
 )
+from tokencensus.ingest.tabular import RawRecord
 from tokencensus.ingest.validate import get_float, get_ts
 
 _OTLP = re.compile(rb'"resource_?[sS]pans"')
@@ -108,7 +110,7 @@ def _input_text(attrs: dict[str, Any]) -> str | None:
 
 
 def _request_spans(line: int, raw: bytes,
-                   request: Any) -> Iterator[tuple[int, bytes, Span | RecordError]]:
+                   request: Any) -> Iterator[tuple[int, RawRecord, Span | RecordError]]:
     """Spans of one OTLP export request (or the error that made it unreadable)."""
     if isinstance(request, RecordError):
         yield line, raw, request
@@ -117,9 +119,15 @@ def _request_spans(line: int, raw: bytes,
         yield line, raw if isinstance(span, RecordError) else span.raw, span
 
 
-def _line_spans(line: int, raw: bytes) -> Iterator[tuple[int, bytes, Span | RecordError]]:
+def _line_spans(line: int, raw: bytes) -> Iterator[tuple[int, RawRecord, Span | RecordError]]:
     """Spans of one JSONL line: an OTLP export request, a Phoenix span, or a Phoenix page
     of spans under ``data``."""
+    if raw.lstrip().startswith(b'{"resourceSpans"'):  # as the Collector writes it
+        spans = request_spans(raw)  # the fast path; None sends the line the reference way
+        if spans is not None:
+            for span in spans:
+                yield line, span.raw, span
+            return
     obj = decode_line(raw)
     if isinstance(obj, dict) and ("resourceSpans" in obj or "resource_spans" in obj):
         yield from _request_spans(line, raw, obj)
@@ -165,7 +173,7 @@ class OpenInferenceReader(StreamReader):
         if raw.strip():
             yield from self._mapped(_line_spans(line, raw), want_text)
 
-    def _mapped(self, spans: Iterator[tuple[int, bytes, Span | RecordError]],
+    def _mapped(self, spans: Iterator[tuple[int, RawRecord, Span | RecordError]],
                 want_text: TextFilter | None) -> Iterator[Item]:
         for line, raw, span in spans:
             if isinstance(span, RecordError):

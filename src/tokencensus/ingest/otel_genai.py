@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 
 from tokencensus import schema
 from tokencensus.ingest.base import RecordError, TextFilter
+from tokencensus.ingest.otlp_typed import request_spans
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import (
     Item,
@@ -108,8 +109,13 @@ class OtelGenAIReader(StreamReader):
             yield from self._request_items(line, raw, request, want_text)
 
     def line_items(self, line: int, raw: bytes, want_text: TextFilter | None) -> Iterator[Item]:
-        if raw.strip():
+        if not raw.strip():
+            return
+        spans = request_spans(raw)  # the fast path; None sends the line the reference way
+        if spans is None:
             yield from self._request_items(line, raw, decode_line(raw), want_text)
+        else:
+            yield from self._span_items(line, spans, want_text)
 
     def _request_items(self, line: int, raw: bytes, request: Any,
                        want_text: TextFilter | None) -> Iterator[Item]:
@@ -123,6 +129,10 @@ class OtelGenAIReader(StreamReader):
                 yield line, raw, span, None
             else:
                 spans.append(span)
+        yield from self._span_items(line, spans, want_text)
+
+    def _span_items(self, line: int, spans: list[Span],
+                    want_text: TextFilter | None) -> Iterator[Item]:
         tools = tool_counts(spans)
         for span in spans:
             if is_request(span):

@@ -20,22 +20,23 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
 
 from tokencensus.ingest.base import Chunk, Reader, RecordError
 from tokencensus.ingest.sources import SourceFile
-from tokencensus.ingest.tabular import BadRecord, chunks, one_chunk
+from tokencensus.ingest.tabular import BadRecord, RawRecord, chunks, one_chunk
 from tokencensus.ingest.validate import get_int, get_str
 
 #: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
-#: (line, raw bytes for the quarantine digest, record or the reason it failed, prompt text)
-Item = tuple[int, bytes, dict[str, Any] | RecordError, str | None]
+#: (line, raw record for the quarantine digest, record or the reason it failed, prompt text)
+Item = tuple[int, RawRecord, dict[str, Any] | RecordError, str | None]
 
 _FINISH = {
     # OpenAI / OpenRouter / OTel gen_ai.response.finish_reasons
@@ -128,7 +129,7 @@ class Span:
     attrs: dict[str, Any]
     resource: dict[str, Any]
     path: str  # where it sits in its request, for quarantine reasons
-    raw: bytes
+    raw: RawRecord  # its own JSON, made only if a quarantine digest needs it
 
 
 def any_value(value: Any) -> Any:
@@ -270,27 +271,35 @@ def otlp_spans(request: Any) -> Iterator[Span | RecordError]:
 
 
 def _span(span: Any, resource: dict[str, Any], path: str) -> Span | RecordError:
-    raw = orjson.dumps(span)
     try:
         if not isinstance(span, dict):
             raise RecordError("expected a span object")
-        trace_id, span_id = span.get("traceId"), span.get("spanId")
-        if not isinstance(trace_id, str) or not isinstance(span_id, str) or not span_id:
-            raise RecordError("traceId/spanId: missing; every OTLP span has both")
-        status = span.get("status") or {}
-        code = status.get("code") if isinstance(status, dict) else None
-        parent = span.get("parentSpanId")
-        return Span(
-            trace_id=trace_id.lower(), span_id=span_id.lower(),
-            parent_id=parent.lower() if isinstance(parent, str) and parent else None,
-            name=str(span.get("name") or ""),
-            start=unix_nanos(span.get("startTimeUnixNano"), "startTimeUnixNano"),
-            end=unix_nanos(span.get("endTimeUnixNano"), "endTimeUnixNano"),
-            error=code in (2, "STATUS_CODE_ERROR"),
-            attrs=attributes(span.get("attributes")), resource=resource, path=path, raw=raw,
-        )
+        return make_span(
+            span.get("traceId"), span.get("spanId"), span.get("parentSpanId"), span.get("name"),
+            span.get("startTimeUnixNano"), span.get("endTimeUnixNano"), span.get("status"),
+            span.get("attributes"), attributes, resource, path, partial(orjson.dumps, span))
     except RecordError as e:
         return RecordError(f"{path}: {e}")
+
+
+def make_span(trace_id: Any, span_id: Any, parent: Any, name: Any, start: Any, end: Any,
+              status: Any, kvs: Any, decode_kvs: Callable[[Any], dict[str, Any]],
+              resource: dict[str, Any], path: str, raw: RawRecord) -> Span:
+    """A span from its OTLP/JSON field values, checked in a fixed order (so both decoding
+    paths give the same reason); ``decode_kvs`` turns ``kvs`` into flat attributes."""
+    if not isinstance(trace_id, str) or not isinstance(span_id, str) or not span_id:
+        raise RecordError("traceId/spanId: missing; every OTLP span has both")
+    status = status or {}
+    code = status.get("code") if isinstance(status, dict) else None
+    return Span(
+        trace_id=trace_id.lower(), span_id=span_id.lower(),
+        parent_id=parent.lower() if isinstance(parent, str) and parent else None,
+        name=str(name or ""),
+        start=unix_nanos(start, "startTimeUnixNano"),
+        end=unix_nanos(end, "endTimeUnixNano"),
+        error=code in (2, "STATUS_CODE_ERROR"),
+        attrs=decode_kvs(kvs), resource=resource, path=path, raw=raw,
+    )
 
 
 def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:

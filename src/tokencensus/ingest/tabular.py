@@ -12,6 +12,8 @@ Three record streams feed one loop, :func:`chunks`:
   byte stream without loading the document, so memory is bounded by the largest
   record, not the file.
 * anything else that yields ``(line, raw bytes, object)``, e.g. database rows.
+  The raw bytes may be a function that makes them (:data:`RawRecord`): only a
+  rejected record needs them, for its digest.
 
 :func:`chunks` maps each record with the reader's mapper, validates it,
 collects rejects with their line, reason and sha256, and yields
@@ -37,6 +39,8 @@ from tokencensus.ingest.validate import validate
 #: Rows per yielded chunk: large enough to amortize the store's per-batch cost, small
 #: enough that memory stays bounded.
 CHUNK_ROWS = 65_536
+#: A source record's bytes, or a function making them when a reject's digest needs them.
+RawRecord = bytes | Callable[[], bytes]
 #: (record, prompt text or None) from one source record.
 Mapper = Callable[[Any, TextFilter | None], tuple[dict[str, Any], str | None]]
 
@@ -51,7 +55,7 @@ class BadRecord:
 
 
 def chunks(
-    fmt: str, records: Iterable[tuple[int, bytes, Any]], mapper: Mapper,
+    fmt: str, records: Iterable[tuple[int, RawRecord, Any]], mapper: Mapper,
     want_text: TextFilter | None, chunk_rows: int | None = CHUNK_ROWS,
 ) -> Iterator[Chunk]:
     """Map ``(line, raw, obj)`` records into chunks of canonical rows and rejects.
@@ -69,7 +73,8 @@ def chunks(
             record[schema.SOURCE] = fmt
             validate(record)
         except RecordError as e:
-            chunk.rejects.append(Reject(line, str(e), hashlib.sha256(raw).hexdigest()))
+            data = raw if isinstance(raw, bytes) else raw()
+            chunk.rejects.append(Reject(line, str(e), hashlib.sha256(data).hexdigest()))
             continue
         builder.add(record)
         if text is not None:
@@ -82,7 +87,7 @@ def chunks(
     yield chunk
 
 
-def one_chunk(fmt: str, records: Iterable[tuple[int, bytes, Any]], mapper: Mapper,
+def one_chunk(fmt: str, records: Iterable[tuple[int, RawRecord, Any]], mapper: Mapper,
               want_text: TextFilter | None) -> Chunk:
     """:func:`chunks` of one block of a file as a single chunk (what a worker returns)."""
     (chunk,) = chunks(fmt, records, mapper, want_text, chunk_rows=None)
