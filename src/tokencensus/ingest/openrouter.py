@@ -31,7 +31,13 @@ request body is logged. A tool-call finish counts as at least one tool call.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar
+
+import msgspec
+import orjson
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from tokencensus import schema
 from tokencensus.ingest.base import (
@@ -41,6 +47,7 @@ from tokencensus.ingest.base import (
     record_id,
 )
 from tokencensus.ingest.validate import (
+    country_code,
     get_bool,
     get_country,
     get_float,
@@ -48,6 +55,7 @@ from tokencensus.ingest.validate import (
     get_obj,
     get_str,
     get_ts,
+    timestamp,
 )
 
 _FINISH = {
@@ -100,65 +108,176 @@ class OpenRouterGenerationReader(JsonLinesReader):
             raise RecordError("data: missing generation object")
         p = "data." if "data" in obj else ""
         request = get_obj(obj, "request", "request") or {}
+        return _record(
+            request_id=get_str(data, "id", p + "id") or record_id(obj),
+            created=get_ts(data, "created_at", p + "created_at"),
+            model_raw=get_str(data, "model", p + "model"),
+            native_in=get_int(data, "native_tokens_prompt", p + "native_tokens_prompt"),
+            native_out=get_int(data, "native_tokens_completion", p + "native_tokens_completion"),
+            norm_in=get_int(data, "tokens_prompt", p + "tokens_prompt"),
+            norm_out=get_int(data, "tokens_completion", p + "tokens_completion"),
+            cached=get_int(data, "native_tokens_cached", p + "native_tokens_cached"),
+            reasoning=get_int(data, "native_tokens_reasoning", p + "native_tokens_reasoning"),
+            cancelled=get_bool(data, "cancelled", p + "cancelled"),
+            raw_finish=get_str(data, "finish_reason", p + "finish_reason"),
+            user=get_str(data, "external_user", p + "external_user") or get_str(
+                request, "user", "request.user"),
+            app=(get_str(data, "http_referer", p + "http_referer")
+                 or get_str(data, "origin", p + "origin")
+                 or get_str(data, "app_id", p + "app_id")),
+            provider=get_str(data, "provider_name", p + "provider_name"),
+            cost=get_float(data, "total_cost", p + "total_cost"),
+            byok=get_bool(data, "is_byok", p + "is_byok"),
+            latency=get_float(data, "latency", p + "latency"),
+            streamed=get_bool(data, "streamed", p + "streamed"),
+            country=get_country(obj, "country", "country"),
+            request_logged=bool(request), tools=request.get("tools"),
+            messages=lambda: request.get("messages"), path=p, want_text=want_text)
 
-        created = get_ts(data, "created_at", p + "created_at")
-        if created is None:
-            raise RecordError(f"{p}created_at: missing; every generation record has one")
-        model_raw = get_str(data, "model", p + "model")
-        if not model_raw:
-            raise RecordError(f"{p}model: missing; every generation record has one")
+    def map_fast(self, raw: bytes,
+                 want_text: TextFilter | None) -> tuple[dict[str, Any], str | None] | None:
+        """The documented envelope ``{"data": {...}, ...}``, decoded by msgspec straight
+        into the fields used; None sends the line to map_record."""
+        try:
+            line = _LINE.decode(raw)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return None
+        data, request = line.data, line.request
+        if data is UNSET or not data.id or (request is not None and not request.present()):
+            return None  # a bare generation, an id to derive, a request body to look into
+        try:
+            return _record(
+                request_id=data.id, created=timestamp(data.created_at, "data.created_at"),
+                model_raw=data.model, native_in=data.native_tokens_prompt,
+                native_out=data.native_tokens_completion, norm_in=data.tokens_prompt,
+                norm_out=data.tokens_completion, cached=data.native_tokens_cached,
+                reasoning=data.native_tokens_reasoning, cancelled=data.cancelled,
+                raw_finish=data.finish_reason,
+                user=data.external_user or (
+                    request.user_value() if request is not None else None),
+                app=data.http_referer or data.origin or _app_id(data.app_id),
+                provider=data.provider_name, cost=_number(data.total_cost),
+                byok=data.is_byok, latency=_number(data.latency), streamed=data.streamed,
+                country=country_code(line.country, "country"),
+                request_logged=request is not None,
+                tools=request.tools if request is not None else None,
+                messages=lambda: request.messages_value() if request is not None else None,
+                path="data.", want_text=want_text)
+        except RecordError:
+            return None
 
-        native_in = get_int(data, "native_tokens_prompt", p + "native_tokens_prompt")
-        native_out = get_int(data, "native_tokens_completion", p + "native_tokens_completion")
-        norm_in = get_int(data, "tokens_prompt", p + "tokens_prompt")
-        norm_out = get_int(data, "tokens_completion", p + "tokens_completion")
-        estimated = native_in is None and native_out is None
-        input_tokens = norm_in if estimated else native_in
-        output_tokens = norm_out if estimated else native_out
 
-        cancelled = get_bool(data, "cancelled", p + "cancelled")
-        raw_finish = get_str(data, "finish_reason", p + "finish_reason")
-        finish = _FINISH.get(raw_finish, "other") if raw_finish else (
-            "cancelled" if cancelled else None)
+_Count = Annotated[int, Meta(ge=0, le=2**63 - 1)]  # what get_int accepts, whole floats aside
+_Int = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]  # decoded alike by orjson and msgspec
 
-        tools = request.get("tools")
-        tools_declared = (isinstance(tools, list) and len(tools) > 0) if request else None
-        tool_calls = (1 if finish == "tool_calls" else 0) if request else None
 
-        request_id = get_str(data, "id", p + "id") or record_id(obj)
-        text = None
-        if want_text is not None and want_text(request_id):
-            text = _message_text(request.get("messages"))
-        user = get_str(data, "external_user", p + "external_user") or get_str(
-            request, "user", "request.user")
-        app = (get_str(data, "http_referer", p + "http_referer")
-               or get_str(data, "origin", p + "origin")
-               or get_str(data, "app_id", p + "app_id"))
-        record = {
-            schema.REQUEST_ID: request_id,
-            schema.TS: created,
-            schema.USER_ID: user,
-            schema.APP: app or None,
-            schema.MODEL_RAW: model_raw,
-            schema.PROVIDER: get_str(data, "provider_name", p + "provider_name"),
-            schema.INPUT_TOKENS: input_tokens,
-            schema.CACHED_TOKENS: None if estimated else get_int(
-                data, "native_tokens_cached", p + "native_tokens_cached"),
-            schema.OUTPUT_TOKENS: output_tokens,
-            schema.REASONING_TOKENS: None if estimated else get_int(
-                data, "native_tokens_reasoning", p + "native_tokens_reasoning"),
-            schema.TOOLS_DECLARED: tools_declared,
-            schema.TOOL_CALLS: tool_calls,
-            schema.FINISH_REASON: finish,
-            schema.COST_USD: get_float(data, "total_cost", p + "total_cost"),
-            schema.COST_SOURCE: "reported" if data.get("total_cost") is not None else None,
-            schema.IS_BYOK: get_bool(data, "is_byok", p + "is_byok"),
-            schema.LATENCY_MS: get_float(data, "latency", p + "latency"),
-            schema.STREAMED: get_bool(data, "streamed", p + "streamed"),
-            schema.CANCELLED: cancelled,
-            schema.STATUS: "error" if finish == "error" else "ok",
-            schema.COUNTRY: get_country(obj, "country", "country"),
-            schema.TOKENS_ESTIMATED: estimated,
-        }
-        return record, text
+class _Generation(Struct, gc=False):
+    """The fields of a generation record that the mapping reads, typed no looser than the
+    reference's get_* checks (a value they accept leniently goes the reference way)."""
 
+    id: str | None = None
+    created_at: str | None = None
+    model: str | None = None
+    native_tokens_prompt: _Count | None = None
+    native_tokens_completion: _Count | None = None
+    tokens_prompt: _Count | None = None
+    tokens_completion: _Count | None = None
+    native_tokens_cached: _Count | None = None
+    native_tokens_reasoning: _Count | None = None
+    cancelled: bool | None = None
+    finish_reason: str | None = None
+    external_user: str | None = None
+    http_referer: str | None = None
+    origin: str | None = None
+    app_id: str | _Int | None = None
+    provider_name: str | None = None
+    total_cost: _Int | float | None = None
+    is_byok: bool | None = None
+    latency: _Int | float | None = None
+    streamed: bool | None = None
+
+
+class _Request(Struct, gc=False):
+    """The logged chat request: UNSET tells an absent key from a null one, and the
+    messages stay raw JSON unless the prompt is sampled."""
+
+    model: Any = UNSET
+    messages: msgspec.Raw | UnsetType = UNSET
+    tools: Any = UNSET
+    user: str | None | UnsetType = UNSET
+
+    def present(self) -> bool:
+        """True when a key the struct knows is present: then the object is not empty,
+        as the reference's ``bool(request)`` asks (other objects go the reference way)."""
+        return not (self.model is UNSET and self.messages is UNSET and self.tools is UNSET
+                    and self.user is UNSET)
+
+    def user_value(self) -> str | None:
+        return None if self.user is UNSET else self.user
+
+    def messages_value(self) -> Any:
+        return None if self.messages is UNSET else orjson.loads(memoryview(self.messages))
+
+
+class _Line(Struct, gc=False):
+    data: _Generation | UnsetType = UNSET
+    request: _Request | None = None
+    country: str | None = None
+
+
+_LINE = msgspec.json.Decoder(_Line)
+
+
+def _app_id(value: str | int | None) -> str | None:
+    return str(value) if isinstance(value, int) else value
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _record(*, request_id: str, created: dt.datetime | None, model_raw: str | None,
+            native_in: int | None, native_out: int | None, norm_in: int | None,
+            norm_out: int | None, cached: int | None, reasoning: int | None,
+            cancelled: bool | None, raw_finish: str | None, user: str | None,
+            app: str | None, provider: str | None, cost: float | None, byok: bool | None,
+            latency: float | None, streamed: bool | None, country: str | None,
+            request_logged: bool, tools: Any, messages: Callable[[], Any], path: str,
+            want_text: TextFilter | None) -> tuple[dict[str, Any], str | None]:
+    """The canonical record from one generation's field values, however they were decoded."""
+    if created is None:
+        raise RecordError(f"{path}created_at: missing; every generation record has one")
+    if not model_raw:
+        raise RecordError(f"{path}model: missing; every generation record has one")
+    estimated = native_in is None and native_out is None
+    finish = _FINISH.get(raw_finish, "other") if raw_finish else (
+        "cancelled" if cancelled else None)
+    text = None
+    if want_text is not None and want_text(request_id):
+        text = _message_text(messages())
+    record = {
+        schema.REQUEST_ID: request_id,
+        schema.TS: created,
+        schema.USER_ID: user,
+        schema.APP: app or None,
+        schema.MODEL_RAW: model_raw,
+        schema.PROVIDER: provider,
+        schema.INPUT_TOKENS: norm_in if estimated else native_in,
+        schema.CACHED_TOKENS: None if estimated else cached,
+        schema.OUTPUT_TOKENS: norm_out if estimated else native_out,
+        schema.REASONING_TOKENS: None if estimated else reasoning,
+        schema.TOOLS_DECLARED: (isinstance(tools, list) and len(tools) > 0)
+        if request_logged else None,
+        schema.TOOL_CALLS: (1 if finish == "tool_calls" else 0) if request_logged else None,
+        schema.FINISH_REASON: finish,
+        schema.COST_USD: cost,
+        schema.COST_SOURCE: "reported" if cost is not None else None,
+        schema.IS_BYOK: byok,
+        schema.LATENCY_MS: latency,
+        schema.STREAMED: streamed,
+        schema.CANCELLED: cancelled,
+        schema.STATUS: "error" if finish == "error" else "ok",
+        schema.COUNTRY: country,
+        schema.TOKENS_ESTIMATED: estimated,
+    }
+    return record, text

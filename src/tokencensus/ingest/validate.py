@@ -82,7 +82,11 @@ def get_str(obj: dict[str, Any], key: str, path: str) -> str | None:
 
 def get_country(obj: dict[str, Any], key: str, path: str) -> str | None:
     """ISO 3166-1 alpha-2 code, upper-cased; an empty string is unknown."""
-    value = obj.get(key)
+    return country_code(obj.get(key), path)
+
+
+def country_code(value: Any, path: str) -> str | None:
+    """:func:`get_country` of a value already taken out of its object."""
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
@@ -92,7 +96,11 @@ def get_country(obj: dict[str, Any], key: str, path: str) -> str | None:
 
 def get_ts(obj: dict[str, Any], key: str, path: str) -> dt.datetime | None:
     """ISO 8601 string (UTC assumed when no offset) or Unix seconds."""
-    value = obj.get(key)
+    return timestamp(obj.get(key), path)
+
+
+def timestamp(value: Any, path: str) -> dt.datetime | None:
+    """:func:`get_ts` of a value already taken out of its object."""
     if value is None:
         return None
     try:

@@ -1,0 +1,107 @@
+"""OpenRouter's typed fast path gives exactly map_record's result, or defers to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from span_support import json_values
+
+from tokencensus.ingest.base import RecordError
+from tokencensus.ingest.openrouter import OpenRouterGenerationReader
+
+GOLDEN = Path(__file__).parents[1] / "data" / "openrouter" / "generations.jsonl"
+BASES = [json.loads(line) for line in GOLDEN.read_text().splitlines()]
+READER = OpenRouterGenerationReader()
+
+
+def every_prompt(_request_id: str) -> bool:
+    return True
+
+
+def assert_same_as_reference(line: dict[str, Any]) -> bool:
+    """True when the fast path took the line (and then matched map_record exactly)."""
+    raw = json.dumps(line).encode()  # integers beyond 64 bits too, as a log may hold them
+    fast = READER.map_fast(raw, every_prompt)
+    if fast is None:
+        return False
+    try:
+        reference = READER.map_record(orjson.loads(raw), every_prompt)
+    except (RecordError, orjson.JSONDecodeError) as e:
+        raise AssertionError(f"the fast path mapped a line the reference rejects ({e}): "
+                             f"{raw[:300]!r}") from None
+    assert fast == reference
+    return True
+
+
+def test_documented_records_in_the_envelope_take_the_fast_path() -> None:
+    request = {"model": "openai/gpt-4o", "user": "u-1", "tools": [{"type": "function"}],
+               "messages": [{"role": "system", "content": "Be brief."},
+                            {"role": "user", "content": [{"type": "text", "text": "Hi"}]}]}
+    for base in BASES:
+        assert assert_same_as_reference(base)
+        assert assert_same_as_reference({**base, "request": request, "country": "de"})
+
+
+def test_other_shapes_go_to_map_record() -> None:
+    data = BASES[0]["data"]
+    for line in (data,  # a bare generation
+                 {"data": {**data, "id": None}},  # an id to derive from the record
+                 {"data": {**data, "native_tokens_prompt": 12.0}},  # lenient whole float
+                 {"data": {**data, "app_id": 2**70}},
+                 {**BASES[0], "request": {}}, {**BASES[0], "request": {"stream": True}},
+                 {"data": {**data, "created_at": 1737842322}},  # Unix seconds
+                 {"data": {**data, "created_at": "soon"}}, {**BASES[0], "country": "USA"}):
+        assert READER.map_fast(json.dumps(line).encode(), every_prompt) is None
+
+
+fields = st.sampled_from([
+    "id", "created_at", "model", "native_tokens_prompt", "native_tokens_completion",
+    "tokens_prompt", "tokens_completion", "native_tokens_cached", "native_tokens_reasoning",
+    "cancelled", "finish_reason", "external_user", "http_referer", "origin", "app_id",
+    "provider_name", "total_cost", "is_byok", "latency", "streamed"])
+plain = {
+    "created_at": st.sampled_from(["2025-01-25T21:58:42.249238+00:00", "2025-01-25T21:58:42Z",
+                                   "2025-01-25 21:58:42", "2025-01-25"]),
+    "native_tokens_prompt": st.integers(0, 10**6) | st.none(),
+    "finish_reason": st.sampled_from(["stop", "length", "tool_calls", "error", "", "weird"])
+    | st.none(),
+    "cancelled": st.booleans() | st.none(),
+    "total_cost": st.floats(0, 10) | st.integers(0, 10) | st.none(),
+    "app_id": st.integers(0, 10**9) | st.text(max_size=4) | st.none(),
+}
+odd = json_values | st.integers(-2**66, 2**66) | st.floats(allow_nan=False,
+                                                             allow_infinity=False)
+requests = st.none() | st.fixed_dictionaries({}, optional={
+    "model": json_values, "user": st.text(max_size=4) | json_values,
+    "tools": st.lists(json_values, max_size=2) | json_values,
+    "messages": st.lists(st.fixed_dictionaries({"role": st.sampled_from(
+        ["system", "user", "assistant"]), "content": st.text(max_size=6) | json_values}),
+        max_size=3) | json_values,
+    "stream": st.booleans()})
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(BASES), plain_values=st.fixed_dictionaries({}, optional=plain),
+       odd_values=st.dictionaries(fields, odd, max_size=2), request=requests,
+       country=st.sampled_from([None, "", "us", "DE", "USA", "1x"]) | json_values)
+def test_mutated_lines_give_map_record_s_result_or_defer(
+        base: dict[str, Any], plain_values: dict[str, Any], odd_values: dict[str, Any],
+        request: Any, country: Any) -> None:
+    line = {"data": {**base["data"], **plain_values, **odd_values}, "country": country}
+    if request is not None:
+        line["request"] = request
+    assert_same_as_reference(line)
+
+
+def test_most_plain_lines_take_the_fast_path() -> None:
+    """The property test is only meaningful if plain lines really take the fast path."""
+    taken = sum(assert_same_as_reference(
+        {"data": {**BASES[i % 2]["data"], "id": f"gen-{i}", "native_tokens_prompt": i},
+         "request": {"messages": [{"role": "user", "content": f"p{i}"}]}, "country": "fr"})
+        for i in range(50))
+    assert taken == 50
