@@ -27,17 +27,23 @@ OpenRouter to stop / length / tool_calls / content_filter / error; anything
 else maps to ``other``, and a cancelled generation without a reason to
 ``cancelled``. ``tools_declared`` and ``tool_calls`` are only known when the
 request body is logged. A tool-call finish counts as at least one tool call.
+
+Two paths build the same record with one builder (``_record``): ``map_fast``
+decodes the documented envelope with msgspec straight into the fields used (about
+a third of the time per record), and ``map_record`` (orjson, then checked getters)
+reads every other shape and gives every quarantine reason; see
+``tests/ingest/test_openrouter_fast.py`` for the proof that they agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
 import msgspec
 import orjson
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Struct, UnsetType
 
 from tokencensus import schema
 from tokencensus.ingest.base import (
@@ -47,6 +53,8 @@ from tokencensus.ingest.base import (
     record_id,
 )
 from tokencensus.ingest.validate import (
+    TypedCount,
+    TypedInt,
     country_code,
     get_bool,
     get_country,
@@ -167,10 +175,6 @@ class OpenRouterGenerationReader(JsonLinesReader):
             return None
 
 
-_Count = Annotated[int, Meta(ge=0, le=2**63 - 1)]  # what get_int accepts, whole floats aside
-_Int = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]  # decoded alike by orjson and msgspec
-
-
 class _Generation(Struct, gc=False):
     """The fields of a generation record that the mapping reads, typed no looser than the
     reference's get_* checks (a value they accept leniently goes the reference way)."""
@@ -178,22 +182,22 @@ class _Generation(Struct, gc=False):
     id: str | None = None
     created_at: str | None = None
     model: str | None = None
-    native_tokens_prompt: _Count | None = None
-    native_tokens_completion: _Count | None = None
-    tokens_prompt: _Count | None = None
-    tokens_completion: _Count | None = None
-    native_tokens_cached: _Count | None = None
-    native_tokens_reasoning: _Count | None = None
+    native_tokens_prompt: TypedCount | None = None
+    native_tokens_completion: TypedCount | None = None
+    tokens_prompt: TypedCount | None = None
+    tokens_completion: TypedCount | None = None
+    native_tokens_cached: TypedCount | None = None
+    native_tokens_reasoning: TypedCount | None = None
     cancelled: bool | None = None
     finish_reason: str | None = None
     external_user: str | None = None
     http_referer: str | None = None
     origin: str | None = None
-    app_id: str | _Int | None = None
+    app_id: str | TypedInt | None = None
     provider_name: str | None = None
-    total_cost: _Int | float | None = None
+    total_cost: TypedInt | float | None = None
     is_byok: bool | None = None
-    latency: _Int | float | None = None
+    latency: TypedInt | float | None = None
     streamed: bool | None = None
 
 

@@ -25,25 +25,20 @@ path would have hashed.
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 import orjson
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Struct, UnsetType
 from msgspec.structs import astuple
 
 from tokencensus.ingest.base import RecordError
 from tokencensus.ingest.spans import Span, make_span
+from tokencensus.ingest.validate import TypedInt
 
 
 class _Fallback(Exception):
     """The line is not in the plain shape: decode it the reference way."""
-
-
-#: An integer that orjson also decodes as an int: beyond 64 bits orjson makes a float and
-#: msgspec an exact int, so such a value goes the reference way to get the reference's
-#: value (msgspec bounds stop at int64, so uint64 values above it go that way too).
-_Int = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 
 
 class _ArrayValue(Struct, gc=False):
@@ -58,8 +53,8 @@ class _AnyValue(Struct, gc=False):
     # UNSET, not None: the reference rejects a null stringValue, and a null would
     # otherwise be indistinguishable from an absent key.
     stringValue: str | UnsetType = UNSET
-    intValue: _Int | str | UnsetType = UNSET  # proto3 JSON writes int64 as a string
-    doubleValue: _Int | float | UnsetType = UNSET  # passed through as is, like the reference
+    intValue: TypedInt | str | UnsetType = UNSET  # proto3 JSON writes int64 as a string
+    doubleValue: TypedInt | float | UnsetType = UNSET  # passed through as is, like the reference
     boolValue: bool | UnsetType = UNSET
     bytesValue: str | UnsetType = UNSET  # base64
     arrayValue: _ArrayValue | UnsetType = UNSET
@@ -72,7 +67,7 @@ class _KeyValue(Struct, gc=False):
 
 
 class _Status(Struct, gc=False):
-    code: _Int | str | None = None
+    code: TypedInt | str | None = None
 
 
 class _Span(Struct, gc=False):
@@ -82,8 +77,8 @@ class _Span(Struct, gc=False):
     spanId: str | None = None
     parentSpanId: str | None = None
     name: str | None = None
-    startTimeUnixNano: _Int | str | None = None
-    endTimeUnixNano: _Int | str | None = None
+    startTimeUnixNano: TypedInt | str | None = None
+    endTimeUnixNano: TypedInt | str | None = None
     status: _Status | None = None
     attributes: list[_KeyValue] | None = None
 

@@ -9,9 +9,18 @@ offending value, so a quarantine reason reads like
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from tokencensus import schema
+
+#: For the msgspec fast paths (see ``JsonLinesReader.map_fast``): a token count exactly as
+#: :func:`get_int` accepts it (whole floats aside: those take the reference path), and an
+#: integer that orjson and msgspec decode alike (beyond 64 bits orjson makes a float and
+#: msgspec an exact int; msgspec bounds stop at int64, so larger ones take that path too).
+TypedCount = Annotated[int, Meta(ge=0, le=2**63 - 1)]
+TypedInt = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 
 _EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
