@@ -38,20 +38,23 @@ from typing import Any, ClassVar
 
 from tokencensus import schema
 from tokencensus.ingest.base import RecordError, TextFilter, record_id
+from tokencensus.ingest.common_llm import count, obj_at
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import Item, StreamReader, load_json
-from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
+from tokencensus.ingest.validate import get_obj, get_str, get_ts
 
 _SNIFF = re.compile(rb'"type"\s*:\s*"(session_meta|turn_context|event_msg|response_item)"')
 _TOOL_ITEMS = {"function_call", "custom_tool_call", "local_shell_call"}
 _FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens")
+_COUNTED = (*_FIELDS, "total_tokens")
 
 
 def _usage(info: dict[str, Any], key: str) -> dict[str, int | None] | None:
-    usage = get_obj(info, key, f"payload.info.{key}")
+    usage = obj_at(info, key, "payload.info.")
     if not usage:
         return None
-    return {f: get_int(usage, f, f"payload.info.{key}.{f}") for f in (*_FIELDS, "total_tokens")}
+    prefix = f"payload.info.{key}."
+    return {f: count(usage, f, prefix) for f in _COUNTED}
 
 
 class _Session:
