@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m tokencensus.bench
+	$(BIN)/tokencensus bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -1,4 +1,4 @@
-"""Benchmarks (``make bench`` / ``python -m tokencensus.bench``): medians of repeated runs.
+"""Benchmarks (``make bench`` / ``tokencensus bench``): medians of repeated runs.
 
 Speed targets are checked here, never by timed assertions in tests. Each stage
 runs ``--repeat`` times; the table shows the median and the rows per second.
@@ -120,7 +120,7 @@ def _pipeline_stages(args: argparse.Namespace, work: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="tokencensus bench", description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000,
                         help="rows for the simulate, ingest, analysis and report runs (0 to skip)")
     parser.add_argument("--big-rows", type=int, default=10_000_000,

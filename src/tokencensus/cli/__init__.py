@@ -34,7 +34,16 @@ def _options(
 
 def _register_commands() -> None:
     # Imported for their @app.command side effect; one module per command group.
-    from tokencensus.cli import analyze, classify, demo, ingest, models, report, simulate  # noqa: F401
+    from tokencensus.cli import (  # noqa: F401
+        analyze,
+        bench,
+        classify,
+        demo,
+        ingest,
+        models,
+        report,
+        simulate,
+    )
 
 
 def main() -> None:

@@ -187,7 +187,10 @@ def _context(map_block: BlockMapper) -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # Only takes effect before the server starts (first parallel file of the process).
-    context.set_forkserver_preload(["pandas", __name__, _home_module(map_block)])
+    # "__main__": a worker re-imports the main script (e.g. the `tokencensus` console
+    # script) unless the server already has; run as `python -m pkg.mod` it re-imports
+    # that module in every worker, so entry points keep their main modules light.
+    context.set_forkserver_preload(["__main__", "pandas", __name__, _home_module(map_block)])
     return context
 
 
