@@ -119,3 +119,17 @@ def test_mutated_events_never_crash(tmp_path: Path, last: dict, info: dict, fiel
     path.write_bytes(json.dumps(ctx).encode() + b"\n" + json.dumps(event).encode() + b"\n"
                      + garbage.replace(b"\n", b" ") + b"\n")
     check_never_crashes(READER, path, lines=3)
+
+
+def test_a_count_beyond_int64_is_quarantined_not_a_crash(tmp_path: Path) -> None:
+    text = (DIR / "session-alpha.jsonl").read_text()
+    path = tmp_path / "big.jsonl"
+    lines = text.splitlines()
+    hit = next(i for i, line in enumerate(lines) if '"output_tokens"' in line)
+    record = json.loads(lines[hit])
+    record["payload"]["info"]["last_token_usage"]["output_tokens"] = 2**63
+    lines[hit] = json.dumps(record)
+    path.write_text("\n".join(lines) + "\n")
+    rows, rejects, read, _ = read_all(CodexCliReader(), path)
+    assert len(rows) + len(rejects) == read
+    assert any("output_tokens: expected a non-negative integer" in r.reason for r in rejects)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from span_support import json_values
@@ -105,3 +106,22 @@ def test_most_plain_lines_take_the_fast_path() -> None:
          "request": {"messages": [{"role": "user", "content": f"p{i}"}]}, "country": "fr"})
         for i in range(50))
     assert taken == 50
+
+
+SKIPPED_BUT_INVALID = {  # what msgspec skips unchecked and orjson rejects
+    "invalid UTF-8": b'"note": "caf\xc3", ',
+    "UTF-8-encoded surrogate": b'"note": "\xed\xa0\x80", ',
+    "number beyond a double": b'"note": 1e400, ',
+    "310-digit number": b'"note": 1' + b"0" * 309 + b", ",
+    "nesting beyond orjson's limit": b'"note": ' + b"[" * 1100 + b"]" * 1100 + b", ",
+}
+
+
+@pytest.mark.parametrize("extra", SKIPPED_BUT_INVALID.values(), ids=SKIPPED_BUT_INVALID.keys())
+def test_lines_orjson_rejects_are_rejected_whichever_path(extra: bytes) -> None:
+    raw = b'{' + extra + GOLDEN.read_bytes().splitlines()[0].strip()[1:]
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(raw)
+    assert READER.map_fast(raw, every_prompt) is None
+    chunk = READER.map_block([(1, raw)], every_prompt)
+    assert chunk.rows is None and chunk.rejects[0].reason.startswith("invalid JSON")

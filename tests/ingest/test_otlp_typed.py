@@ -170,3 +170,35 @@ def test_plain_mutations_still_take_the_fast_path() -> None:
 def test_jsonl_samples_are_read_by_the_fast_path(path: Path) -> None:
     assert all(request_spans(line) is not None for line in path.read_bytes().splitlines()
                if line.strip())
+
+
+@pytest.mark.parametrize("extra", [b'"note": "caf\xc3", ', b'"note": 1e400, ',
+                                   b'"note": ' + b"[" * 1100 + b"]" * 1100 + b", "],
+                         ids=["invalid UTF-8", "number beyond a double", "deep nesting"])
+def test_lines_orjson_rejects_are_left_to_the_reference(extra: bytes) -> None:
+    raw = b"{" + extra + REQUESTS[0].strip()[1:]
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(raw)
+    assert request_spans(raw) is None
+
+
+def test_rejected_spans_get_a_digest_however_deep_or_large(tmp_path: Path) -> None:
+    """A count beyond int64 is a reject, not a crash; a span nested deeper than orjson
+    writes (255 levels) still gets its digest."""
+    from tokencensus.ingest.base import get_reader
+    from tokencensus.ingest.sources import SourceFile
+
+    base = orjson.loads(REQUESTS[0])
+    span = base["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+    big = [*span["attributes"], {"key": "gen_ai.usage.input_tokens",
+                                 "value": {"intValue": str(2**63)}}]
+    deep = {**span, "startTimeUnixNano": "soon", "events": json.loads("[" * 300 + "]" * 300)}
+    lines = [dumps({"resourceSpans": [{"scopeSpans": [{"spans": [s]}]}]})
+             for s in ({**span, "attributes": big}, deep)]
+    path = tmp_path / "spans.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    rejects = [r for chunk in get_reader("otel_genai").read(SourceFile(path))
+               for r in chunk.rejects]
+    assert [r.line for r in rejects] == [1, 2]
+    assert "expected a non-negative integer" in rejects[0].reason
+    assert "startTimeUnixNano" in rejects[1].reason and len(rejects[1].record_sha256) == 64

@@ -131,3 +131,34 @@ def test_every_line_mapped_reader_gives_the_serial_result_on_workers(
     assert rows, f"{fmt}: its samples gave no rows"
     broken = {i + 1 for i in range(600) if i % 13 == 5}
     assert broken <= {line for line, _, _ in rejects}
+
+
+def test_a_file_truncated_while_workers_read_it_is_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers open the file by path: a truncated (or rotated) file must not silently
+    yield fewer or other lines."""
+    from tokencensus.errors import UnreadablePathError
+
+    path = tmp_path / "logs.jsonl"
+    line = GOLDEN.read_text().splitlines()[0]
+    path.write_text("\n".join([line] * 3_000) + "\n")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 20_000)
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "2")
+    chunks = OpenRouterGenerationReader().read(SourceFile(path))
+    next(chunks)
+    path.write_text(line + "\n")  # truncated in place, as a careless rotation does
+    with pytest.raises(UnreadablePathError, match="changed while being read"):
+        list(chunks)
+
+
+def test_a_worker_checks_it_reads_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "logs.jsonl"
+    path.write_bytes(GOLDEN.read_bytes())
+    stat = path.stat()
+    same = (stat.st_dev, stat.st_ino)
+    mapper = OpenRouterGenerationReader().map_block
+    size = stat.st_size
+    assert parallel._map_file_range(mapper, path, same, 0, size, None) is not None
+    assert parallel._map_file_range(mapper, path, (same[0], same[1] + 1), 0, size, None) is None
+    assert parallel._map_file_range(mapper, path, same, 0, size + 10, None) is None  # short

@@ -36,7 +36,7 @@ from tokencensus import schema
 from tokencensus.ingest.base import Chunk, RecordError, TextFilter
 from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
 from tokencensus.ingest.tabular import BadRecord, Mapper, chunks, json_array_records, one_chunk
-from tokencensus.ingest.validate import get_int, get_obj, get_str, get_ts
+from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_obj, get_str, get_ts
 
 #: Envelope keys holding the time of the call, in order of preference.
 TIME_KEYS = ("timestamp", "ts", "created_at")
@@ -129,7 +129,7 @@ def count(obj: dict[str, Any], key: str, prefix: str) -> int | None:
     The path is only built when the value is bad: this runs several times per record.
     """
     value = obj.get(key)
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value < INT64_LIMIT:  # the int64 column's range
         return value
     return get_int(obj, key, prefix + key)
 

@@ -56,6 +56,7 @@ from tokencensus.ingest.validate import (
     TypedCount,
     TypedInt,
     country_code,
+    fast_path_safe,
     get_bool,
     get_country,
     get_float,
@@ -146,10 +147,12 @@ class OpenRouterGenerationReader(JsonLinesReader):
                  want_text: TextFilter | None) -> tuple[dict[str, Any], str | None] | None:
         """The documented envelope ``{"data": {...}, ...}``, decoded by msgspec straight
         into the fields used; None sends the line to map_record."""
+        if not fast_path_safe(raw):
+            return None
         try:
             line = _LINE.decode(raw)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            return None
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+            return None  # RecursionError: nesting orjson reads (to depth 1024) and msgspec not
         data, request = line.data, line.request
         if data is UNSET or not data.id or (request is not None and not request.present()):
             return None  # a bare generation, an id to derive, a request body to look into

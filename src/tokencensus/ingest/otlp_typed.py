@@ -33,8 +33,8 @@ from msgspec import UNSET, Struct, UnsetType
 from msgspec.structs import astuple
 
 from tokencensus.ingest.base import RecordError
-from tokencensus.ingest.spans import Span, make_span
-from tokencensus.ingest.validate import TypedInt
+from tokencensus.ingest.spans import Span, make_span, span_json
+from tokencensus.ingest.validate import TypedInt, fast_path_safe
 
 
 class _Fallback(Exception):
@@ -105,6 +105,8 @@ _DECODER = msgspec.json.Decoder(_ExportRequest)
 
 def request_spans(raw: bytes) -> list[Span] | None:
     """Every span of one export request line, or None when the reference path must decide."""
+    if not fast_path_safe(raw):
+        return None
     try:
         request = _DECODER.decode(raw)
         spans = []
@@ -121,8 +123,9 @@ def request_spans(raw: bytes) -> list[Span] | None:
                         span.attributes, _attributes, resource_attrs,
                         f"resourceSpans[{i}].scopeSpans[{j}].spans[{k}]",
                         partial(_span_json, raw, i, j, k)))
-    except (msgspec.ValidationError, msgspec.DecodeError, RecordError, _Fallback):
-        return None
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, RecordError,
+            _Fallback):
+        return None  # RecursionError: nesting orjson reads (to depth 1024) and msgspec not
     return spans
 
 
@@ -160,5 +163,5 @@ _ONE_KIND_SET = len(_AnyValue.__struct_fields__) - 1
 
 
 def _span_json(raw: bytes, i: int, j: int, k: int) -> bytes:
-    request = orjson.loads(raw)
-    return orjson.dumps(request["resourceSpans"][i]["scopeSpans"][j]["spans"][k])
+    request = orjson.loads(raw)  # cannot fail: fast_path_safe let only such lines through
+    return span_json(request["resourceSpans"][i]["scopeSpans"][j]["spans"][k])

@@ -8,7 +8,9 @@ memory stays bounded whatever the file size. Results come back in file order,
 so "first occurrence wins" dedupe and line numbers mean the same as serially.
 
 An uncompressed file is not even read by the main process: each worker reads its
-own byte range (cut at line starts), and the main process only renumbers the
+own byte range (cut at line starts; lines appended after the ingest started are
+left for the next one, and a file rotated or truncated meanwhile is an error
+rather than silently different lines), and the main process only renumbers the
 rejected lines of each block once the blocks before it have said how many lines
 they held. Passing 4 MB blocks through pipes cost the main process about 2 µs per
 record, a seventh of the whole ingest's CPU on two cores. A compressed file can
@@ -38,6 +40,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
+from tokencensus.errors import UnreadablePathError
 from tokencensus.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -143,12 +146,20 @@ def _map_byte_block(map_block: BlockMapper, first: int, blob: bytes,
     return map_block(_lines_of(first, blob), want_text)
 
 
-def _map_file_range(map_block: BlockMapper, path: Path, start: int, end: int,
-                    want_text: TextFilter | None) -> tuple[Chunk, int]:
-    """The chunk of one byte range, numbered from line 1, and how many newlines it held."""
+def _map_file_range(map_block: BlockMapper, path: Path, identity: tuple[int, int],
+                    start: int, end: int,
+                    want_text: TextFilter | None) -> tuple[Chunk, int] | None:
+    """The chunk of one byte range, numbered from line 1, and how many newlines it held;
+    None when the file is no longer the one the ranges were cut from (rotated away by a
+    rename, or truncated), which the main process reports."""
     with open(path, "rb") as f:
+        stat = os.fstat(f.fileno())
+        if (stat.st_dev, stat.st_ino) != identity:
+            return None
         f.seek(start)
         blob = f.read(end - start)
+    if len(blob) != end - start:
+        return None
     return map_block(_lines_of(1, blob), want_text), blob.count(b"\n")
 
 
@@ -187,10 +198,9 @@ def _context(map_block: BlockMapper) -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # Only takes effect before the server starts (first parallel file of the process).
-    # "__main__": a worker re-imports the main script (e.g. the `tokencensus` console
-    # script) unless the server already has; run as `python -m pkg.mod` it re-imports
-    # that module in every worker, so entry points keep their main modules light.
-    context.set_forkserver_preload(["__main__", "pandas", __name__, _home_module(map_block)])
+    # Every worker also re-imports the main module (not under `python -m tokencensus`),
+    # so entry points keep their main modules light: see cli/bench.py.
+    context.set_forkserver_preload(["pandas", __name__, _home_module(map_block)])
     return context
 
 
@@ -214,10 +224,16 @@ def map_blocks(
                 (pool.submit(_map_byte_block, map_block, first, blob, want_text)
                  for first, blob in byte_blocks(source)), 2 * count)
             return
+        stat = source.path.stat()
+        identity = (stat.st_dev, stat.st_ino)
         lines_before = 0
-        for chunk, newlines in _in_order(
-                (pool.submit(_map_file_range, map_block, source.path, start, end, want_text)
-                 for start, end in file_ranges(source.path)), 2 * count):
+        for mapped in _in_order(
+                (pool.submit(_map_file_range, map_block, source.path, identity, start, end,
+                             want_text) for start, end in file_ranges(source.path)), 2 * count):
+            if mapped is None:
+                raise UnreadablePathError(str(source.path), "it changed while being read "
+                                          "(rotated or truncated); ingest it once it is complete")
+            chunk, newlines = mapped
             yield _renumbered(chunk, lines_before)
             lines_before += newlines
 

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ import orjson
 from tokencensus.ingest.base import Chunk, Reader, RecordError
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.tabular import BadRecord, RawRecord, chunks, one_chunk
-from tokencensus.ingest.validate import get_int, get_str
+from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_str
 
 #: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -277,9 +278,18 @@ def _span(span: Any, resource: dict[str, Any], path: str) -> Span | RecordError:
         return make_span(
             span.get("traceId"), span.get("spanId"), span.get("parentSpanId"), span.get("name"),
             span.get("startTimeUnixNano"), span.get("endTimeUnixNano"), span.get("status"),
-            span.get("attributes"), attributes, resource, path, partial(orjson.dumps, span))
+            span.get("attributes"), attributes, resource, path, partial(span_json, span))
     except RecordError as e:
         return RecordError(f"{path}: {e}")
+
+
+def span_json(span: Any) -> bytes:
+    """A span's own JSON, for the digest of a rejected record. orjson writes at most 255
+    levels of nesting (it reads 1024), so a deeper span is written by the json module."""
+    try:
+        return orjson.dumps(span)
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(span).encode()
 
 
 def make_span(trace_id: Any, span_id: Any, parent: Any, name: Any, start: Any, end: Any,
@@ -327,7 +337,7 @@ def attr_int(attrs: dict[str, Any], *keys: str) -> int | None:
     for key in keys:
         value = attrs.get(key)
         if value is not None:
-            if type(value) is int and value >= 0:
+            if type(value) is int and 0 <= value < INT64_LIMIT:
                 return value
             if isinstance(value, str) and value.isdigit():
                 value = int(value)  # OTLP/JSON int64 as a string

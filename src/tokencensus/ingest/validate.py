@@ -22,10 +22,58 @@ from tokencensus import schema
 TypedCount = Annotated[int, Meta(ge=0, le=2**63 - 1)]
 TypedInt = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_BIG_EXPONENTS = (b"e000", b"E000", b"e+000", b"E+000")
+#: 200 digits in a row: with an exponent below 100 (three digits are caught above) only
+#: an integer part of over 209 digits overflows a double, so this leaves none through.
+_LONG_NUMBER = b"0" * 200
+
+
+def fast_path_safe(raw: bytes) -> bool:
+    """False for a line that msgspec would read although orjson rejects it.
+
+    msgspec does not check what it skips: invalid UTF-8, and numbers beyond a double's
+    range (a three-digit exponent, or 200 digits in a row), pass unseen in a field no
+    struct asks for, where orjson rejects the whole line. Such a line must take the
+    reference path (so may a few valid ones with such a number, or such digits inside
+    a string: that only costs time).
+    """
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    digits = raw.translate(_DIGITS_AS_ZERO)
+    if _LONG_NUMBER in digits:
+        return False
+    return not any(_in_a_number(digits, pattern) for pattern in _BIG_EXPONENTS
+                   if pattern in digits)
+
+
+def _in_a_number(digits: bytes, exponent: bytes) -> bool:
+    """Whether ``exponent`` occurs as a JSON number's, not inside a string (a hex id).
+
+    A number starts after ``:``, ``,`` or ``[`` (and blanks); ``digits`` has every
+    digit as ``0``.
+    """
+    at = digits.find(exponent)
+    while at >= 0:
+        start = at
+        while start > 0 and digits[start - 1] in b"0.-":
+            start -= 1
+        before = start - 1
+        while before >= 0 and digits[before] in b" \t\r\n":
+            before -= 1
+        if start < at and (before < 0 or digits[before] in b":,["):
+            return True
+        at = digits.find(exponent, at + 1)
+    return False
+
+
 _EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 _INT32_LIMIT = 2**31
-_INT64_LIMIT = 2**63
+INT64_LIMIT = 2**63  # token counts are int64 columns
 
 
 def _error(message: str) -> Exception:
@@ -52,12 +100,12 @@ def get_int(obj: dict[str, Any], key: str, path: str) -> int | None:
     value = obj.get(key)
     if value is None:
         return None
-    if type(value) is int and 0 <= value < _INT64_LIMIT:  # the usual case, checked first
+    if type(value) is int and 0 <= value < INT64_LIMIT:  # the usual case, checked first
         return value
     # bool is an int subclass in Python; a JSON true is not a token count.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _error(f"{path}: expected a non-negative integer, got {_show(value)}")
-    if not 0 <= value < _INT64_LIMIT or value != int(value):
+    if not 0 <= value < INT64_LIMIT or value != int(value):
         raise _error(f"{path}: expected a non-negative integer, got {_show(value)}")
     return int(value)
 
