@@ -45,8 +45,8 @@ from tokencensus.ingest.validate import get_obj, get_str, get_ts
 
 _SNIFF = re.compile(rb'"type"\s*:\s*"(session_meta|turn_context|event_msg|response_item)"')
 _TOOL_ITEMS = {"function_call", "custom_tool_call", "local_shell_call"}
-_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens")
-_COUNTED = (*_FIELDS, "total_tokens")
+_COUNTED = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens",
+            "total_tokens")
 
 
 def _usage(info: dict[str, Any], key: str) -> dict[str, int | None] | None:
