@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -113,24 +114,53 @@ class RowBuilder:
         records = self._records
         if not records:
             return None
-        columns: dict[str, Any] = {}
+        n = len(records)
+        columns = _uniform_columns(records) or _columns_by_name(records)
+        arrays = []
         for f in schema.REQUESTS:
             name = f.name
             if name in self._DERIVED:
+                arrays.append(None)
                 continue
+            values = columns.get(name)
             default = self._DEFAULTS.get(name)
-            if default is None:
-                columns[name] = [r.get(name) for r in records]
-            else:
-                columns[name] = [v if (v := r.get(name)) is not None else default
-                                 for r in records]
-        columns[schema.TS] = [_micros(r[schema.TS]) for r in records]
+            if values is None:
+                values = [default] * n
+            elif default is not None:
+                values = [v if v is not None else default for v in values]
+            arrays.append(pa.array(values, f.type))
         raw = columns[schema.MODEL_RAW]
         resolved = {name: catalog.resolve(name) for name in set(raw)}
-        columns[schema.MODEL] = [resolved[name] for name in raw]
+        derived = {
+            schema.TS: pa.array([_micros(ts) for ts in columns[schema.TS]], pa.int64()),
+            schema.MODEL: pa.array([resolved[name] for name in raw], pa.string()),
+        }
         records.clear()
         return pa.RecordBatch.from_arrays(
-            [pa.array(columns[f.name], f.type) for f in schema.REQUESTS], schema=schema.REQUESTS)
+            [a if a is not None else derived[f.name].cast(f.type)
+             for a, f in zip(arrays, schema.REQUESTS, strict=True)], schema=schema.REQUESTS)
+
+
+def _uniform_columns(records: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]] | None:
+    """Columns of records that all have the first one's keys, transposed in C; None when
+    they differ (then :func:`_columns_by_name` reads them key by key).
+
+    Every record holding the first record's keys and the key counts summing to
+    ``n × keys`` means no record has a key more: the mappers build one shape per format.
+    """
+    keys = tuple(records[0])
+    if len(keys) < 2 or sum(map(len, records)) != len(keys) * len(records):
+        return None
+    try:
+        rows = list(map(operator.itemgetter(*keys), records))
+    except KeyError:
+        return None
+    return dict(zip(keys, zip(*rows), strict=True))
+
+
+def _columns_by_name(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    names = {name for record in records for name in record}
+    return {name: [r.get(name) for r in records] for name in names}
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
