@@ -14,6 +14,7 @@ from span_support import json_values
 
 from tokencensus.ingest.base import RecordError
 from tokencensus.ingest.openrouter import OpenRouterGenerationReader
+from tokencensus.ingest.validate import loads
 
 GOLDEN = Path(__file__).parents[1] / "data" / "openrouter" / "generations.jsonl"
 BASES = [json.loads(line) for line in GOLDEN.read_text().splitlines()]
@@ -24,14 +25,15 @@ def every_prompt(_request_id: str) -> bool:
     return True
 
 
-def assert_same_as_reference(line: dict[str, Any]) -> bool:
+def assert_same_as_reference(line: dict[str, Any] | bytes) -> bool:
     """True when the fast path took the line (and then matched map_record exactly)."""
-    raw = json.dumps(line).encode()  # integers beyond 64 bits too, as a log may hold them
+    # json.dumps writes integers beyond 64 bits too, as a log may hold them.
+    raw = line if isinstance(line, bytes) else json.dumps(line).encode()
     fast = READER.map_fast(raw, every_prompt)
     if fast is None:
         return False
     try:
-        reference = READER.map_record(orjson.loads(raw), every_prompt)
+        reference = READER.map_record(loads(raw), every_prompt)
     except (RecordError, orjson.JSONDecodeError) as e:
         raise AssertionError(f"the fast path mapped a line the reference rejects ({e}): "
                              f"{raw[:300]!r}") from None
@@ -108,20 +110,39 @@ def test_most_plain_lines_take_the_fast_path() -> None:
     assert taken == 50
 
 
-SKIPPED_BUT_INVALID = {  # what msgspec skips unchecked and orjson rejects
+FLAWED_BUT_UNREAD = {  # orjson rejects these lines; loads and msgspec read them alike
     "invalid UTF-8": b'"note": "caf\xc3", ',
     "UTF-8-encoded surrogate": b'"note": "\xed\xa0\x80", ',
     "number beyond a double": b'"note": 1e400, ',
     "310-digit number": b'"note": 1' + b"0" * 309 + b", ",
-    "nesting beyond orjson's limit": b'"note": ' + b"[" * 1100 + b"]" * 1100 + b", ",
 }
 
 
-@pytest.mark.parametrize("extra", SKIPPED_BUT_INVALID.values(), ids=SKIPPED_BUT_INVALID.keys())
-def test_lines_orjson_rejects_are_rejected_whichever_path(extra: bytes) -> None:
-    raw = b'{' + extra + GOLDEN.read_bytes().splitlines()[0].strip()[1:]
+@pytest.mark.parametrize("extra", FLAWED_BUT_UNREAD.values(), ids=FLAWED_BUT_UNREAD.keys())
+def test_a_flaw_in_a_field_no_one_reads_costs_no_record(extra: bytes) -> None:
+    clean = GOLDEN.read_bytes().splitlines()[0].strip()
+    raw = b"{" + extra + clean[1:]
     with pytest.raises(orjson.JSONDecodeError):
         orjson.loads(raw)
+    assert assert_same_as_reference(raw)  # the fast path takes it, and matches
+    chunk = READER.map_block([(1, raw)], every_prompt)
+    assert not chunk.rejects
+    assert chunk.rows == READER.map_block([(1, clean)], every_prompt).rows
+
+
+def test_a_flaw_in_a_field_read_is_still_a_reject() -> None:
+    line = json.loads(GOLDEN.read_bytes().splitlines()[0])
+    raw = json.dumps(line).replace('"total_cost": ', '"total_cost": 1e400, "x": ').encode()
+    assert READER.map_fast(raw, every_prompt) is None
+    (reject,) = READER.map_block([(1, raw)], every_prompt).rejects
+    assert "total_cost: expected a finite number" in reject.reason
+
+
+@pytest.mark.parametrize("extra", [b'"note": ' + b"[" * 1100 + b"]" * 1100 + b", ",
+                                   b'"note": "\\ud800", ', b'"note": NaN, '],
+                         ids=["nesting beyond orjson's limit", "lone surrogate", "NaN"])
+def test_lines_no_json_reader_reads_are_rejected_either_way(extra: bytes) -> None:
+    raw = b"{" + extra + GOLDEN.read_bytes().splitlines()[0].strip()[1:]
     assert READER.map_fast(raw, every_prompt) is None
     chunk = READER.map_block([(1, raw)], every_prompt)
     assert chunk.rows is None and chunk.rejects[0].reason.startswith("invalid JSON")

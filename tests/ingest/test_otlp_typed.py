@@ -16,6 +16,7 @@ from span_support import DATA, json_values
 from tokencensus.ingest.base import RecordError
 from tokencensus.ingest.otlp_typed import request_spans
 from tokencensus.ingest.spans import Span, otlp_spans
+from tokencensus.ingest.validate import loads
 
 
 def dumps(value: Any) -> bytes:
@@ -43,7 +44,7 @@ def _comparable(span: Span) -> dict[str, Any]:
 
 
 def reference(raw: bytes) -> list[dict[str, Any]] | list[RecordError]:
-    spans = list(otlp_spans(orjson.loads(raw)))
+    spans = list(otlp_spans(loads(raw)))
     errors = [s for s in spans if isinstance(s, RecordError)]
     return errors or [_comparable(s) for s in spans]
 
@@ -172,13 +173,30 @@ def test_jsonl_samples_are_read_by_the_fast_path(path: Path) -> None:
                if line.strip())
 
 
-@pytest.mark.parametrize("extra", [b'"note": "caf\xc3", ', b'"note": 1e400, ',
-                                   b'"note": ' + b"[" * 1100 + b"]" * 1100 + b", "],
-                         ids=["invalid UTF-8", "number beyond a double", "deep nesting"])
-def test_lines_orjson_rejects_are_left_to_the_reference(extra: bytes) -> None:
+FLAWED_BUT_UNREAD = {  # orjson rejects these lines; loads and msgspec read them alike
+    "invalid UTF-8": b'"note": "caf\xc3", ',
+    "UTF-8-encoded surrogate": b'"note": "\xed\xa0\x80", ',
+    "number beyond a double": b'"note": 1e400, ',
+    "310-digit number": b'"note": 1' + b"0" * 309 + b", ",
+}
+
+
+@pytest.mark.parametrize("extra", FLAWED_BUT_UNREAD.values(), ids=FLAWED_BUT_UNREAD.keys())
+def test_a_flaw_in_a_field_no_one_reads_costs_no_span(extra: bytes) -> None:
     raw = b"{" + extra + REQUESTS[0].strip()[1:]
     with pytest.raises(orjson.JSONDecodeError):
         orjson.loads(raw)
+    assert assert_same_as_reference(raw)  # the fast path takes it, and matches
+    assert reference(raw) == reference(REQUESTS[0])
+
+
+@pytest.mark.parametrize("extra", [b'"note": ' + b"[" * 1100 + b"]" * 1100 + b", ",
+                                   b'"note": "\\ud800", ', b'"note": NaN, '],
+                         ids=["deep nesting", "lone surrogate", "NaN"])
+def test_lines_no_json_reader_reads_are_rejected_either_way(extra: bytes) -> None:
+    raw = b"{" + extra + REQUESTS[0].strip()[1:]
+    with pytest.raises(orjson.JSONDecodeError):
+        loads(raw)
     assert request_spans(raw) is None
 
 

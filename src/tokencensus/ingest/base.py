@@ -155,7 +155,7 @@ def _uniform_columns(records: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]
         rows = list(map(operator.itemgetter(*keys), records))
     except KeyError:
         return None
-    return dict(zip(keys, zip(*rows), strict=True))
+    return dict(zip(keys, zip(*rows, strict=True), strict=True))
 
 
 def _columns_by_name(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -205,7 +205,7 @@ class JsonLinesReader(Reader):
 
     def map_block(self, lines: list[tuple[int, bytes]], want_text: TextFilter | None) -> Chunk:
         """Map one block of (line number, raw line): runs in a worker process for big files."""
-        from tokencensus.ingest.validate import validate
+        from tokencensus.ingest.validate import loads, validate
 
         builder = RowBuilder()
         chunk = Chunk(rows=None)
@@ -217,7 +217,7 @@ class JsonLinesReader(Reader):
             try:
                 mapped = fast(raw, want_text) if fast is not None else None
                 if mapped is None:
-                    mapped = self.map_record(orjson.loads(raw), want_text)
+                    mapped = self.map_record(loads(raw), want_text)
                 record, text = mapped
                 record[schema.SOURCE] = self.name
                 validate(record)

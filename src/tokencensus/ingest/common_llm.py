@@ -36,7 +36,7 @@ from tokencensus import schema
 from tokencensus.ingest.base import Chunk, RecordError, TextFilter
 from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
 from tokencensus.ingest.tabular import BadRecord, Mapper, chunks, json_array_records, one_chunk
-from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_obj, get_str, get_ts
+from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_obj, get_str, get_ts, loads
 
 #: Envelope keys holding the time of the call, in order of preference.
 TIME_KEYS = ("timestamp", "ts", "created_at")
@@ -301,7 +301,7 @@ def export_line_records(line: int, raw: bytes, key: str) -> Iterator[tuple[int, 
     if not raw.strip():
         return
     try:
-        obj = orjson.loads(raw)
+        obj = loads(raw)
     except orjson.JSONDecodeError as e:
         yield line, raw, BadRecord(f"invalid JSON: {e}")
         return

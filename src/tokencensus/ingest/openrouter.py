@@ -42,7 +42,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import msgspec
-import orjson
 from msgspec import UNSET, Struct, UnsetType
 
 from tokencensus import schema
@@ -56,7 +55,6 @@ from tokencensus.ingest.validate import (
     TypedCount,
     TypedInt,
     country_code,
-    fast_path_safe,
     get_bool,
     get_country,
     get_float,
@@ -64,6 +62,7 @@ from tokencensus.ingest.validate import (
     get_obj,
     get_str,
     get_ts,
+    loads,
     timestamp,
 )
 
@@ -147,8 +146,6 @@ class OpenRouterGenerationReader(JsonLinesReader):
                  want_text: TextFilter | None) -> tuple[dict[str, Any], str | None] | None:
         """The documented envelope ``{"data": {...}, ...}``, decoded by msgspec straight
         into the fields used; None sends the line to map_record."""
-        if not fast_path_safe(raw):
-            return None
         try:
             line = _LINE.decode(raw)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
@@ -223,7 +220,7 @@ class _Request(Struct, gc=False):
         return None if self.user is UNSET else self.user
 
     def messages_value(self) -> Any:
-        return None if self.messages is UNSET else orjson.loads(memoryview(self.messages))
+        return None if self.messages is UNSET else loads(bytes(self.messages))
 
 
 class _Line(Struct, gc=False):

@@ -31,7 +31,7 @@ import orjson
 from tokencensus.ingest.base import Chunk, Reader, RecordError
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.tabular import BadRecord, RawRecord, chunks, one_chunk
-from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_str
+from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_str, loads
 
 #: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -64,7 +64,7 @@ def finish_reason(raw: Any) -> str | None:
 
 def load_json(raw: bytes) -> Any:
     try:
-        return orjson.loads(raw)
+        return loads(raw)
     except orjson.JSONDecodeError as e:
         raise RecordError(f"invalid JSON: {e}") from None
 

@@ -34,7 +34,7 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, RecordError, Reject, RowBuilder, TextFilter
-from tokencensus.ingest.validate import validate
+from tokencensus.ingest.validate import loads, validate
 
 #: Rows per yielded chunk: large enough to amortize the store's per-batch cost, small
 #: enough that memory stays bounded.
@@ -216,6 +216,6 @@ def json_array_records(
 
 def _parse(raw: bytes) -> Any:
     try:
-        return orjson.loads(raw)
+        return loads(raw)
     except orjson.JSONDecodeError as e:
         return BadRecord(f"invalid JSON: {e}")
