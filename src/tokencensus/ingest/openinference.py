@@ -38,9 +38,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, ClassVar
-
-import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import RecordError, TextFilter
@@ -58,6 +57,7 @@ from tokencensus.ingest.spans import (
     otlp_is_jsonl,
     otlp_requests,
     otlp_spans,
+    span_json,
 )
 from tokencensus.ingest.tabular import RawRecord
 from tokencensus.ingest.validate import get_float, get_ts
@@ -67,8 +67,10 @@ _TOOL_CALL = re.compile(r"^llm\.output_messages\.(\d+)\.message\.tool_calls\.(\d
 _INPUT = re.compile(r"^llm\.input_messages\.(\d+)\.message\.(role|content)$")
 
 
-def _phoenix_span(obj: Any) -> Span | RecordError:
-    raw = orjson.dumps(obj)
+def _phoenix_span(obj: Any) -> Span | RecordError | None:
+    """The span of one Phoenix span object; None for a span that is plainly not an LLM
+    call (its kind says so and no attribute could override it), which is not a record
+    read, so its times and attributes are not even decoded."""
     try:
         if not isinstance(obj, dict):
             raise RecordError("expected a span object")
@@ -81,6 +83,10 @@ def _phoenix_span(obj: Any) -> Span | RecordError:
         attrs = obj.get("attributes") or {}
         if not isinstance(attrs, dict):
             raise RecordError("attributes: expected an object")
+        kind = obj.get("span_kind")
+        if type(kind) is str and kind != "LLM" and not any(
+                key.startswith("openinference") for key in attrs):
+            return None
         attrs = flatten(attrs)
         kind = obj.get("span_kind")
         if isinstance(kind, str) and "openinference.span.kind" not in attrs:
@@ -89,7 +95,7 @@ def _phoenix_span(obj: Any) -> Span | RecordError:
             trace_id=trace_id, span_id=span_id, parent_id=obj.get("parent_id"),
             name=str(obj.get("name") or ""), start=get_ts(obj, "start_time", "start_time"),
             end=get_ts(obj, "end_time", "end_time"), error=obj.get("status_code") == "ERROR",
-            attrs=attrs, resource={}, path="span", raw=raw,
+            attrs=attrs, resource={}, path="span", raw=partial(span_json, obj),
         )
     except RecordError as e:
         return e
@@ -136,8 +142,10 @@ def _line_spans(line: int, raw: bytes) -> Iterator[tuple[int, RawRecord, Span | 
         yield line, raw, obj
         return
     page = obj.get("data") if isinstance(obj, dict) else None
-    for span in page if isinstance(page, list) else [obj]:
-        yield line, raw, _phoenix_span(span)
+    for item in page if isinstance(page, list) else [obj]:
+        span = _phoenix_span(item)
+        if span is not None:
+            yield line, raw, span
 
 
 class OpenInferenceReader(StreamReader):
@@ -199,16 +207,11 @@ class OpenInferenceReader(StreamReader):
         finish = finish_reason(a.get("llm.finish_reason"))
         if finish is None and span.error:
             finish = "error"
-        calls: set[tuple[str, ...]] = set()
-        has_output = tools_declared = False
-        for key in a:  # one pass: spans carry many flattened message attributes
-            if key.startswith("llm.output_messages."):
-                has_output = True
-                m = _TOOL_CALL.match(key)
-                if m:
-                    calls.add(m.groups())
-            elif key.startswith("llm.tools"):
-                tools_declared = True
+        # Spans carry many flattened message attributes: filter them in comprehensions.
+        outputs = [key for key in a if key.startswith("llm.output_messages.")]
+        calls = {m.groups() for key in outputs if (m := _TOOL_CALL.match(key))}
+        tools_declared = any(key.startswith("llm.tools") for key in a)
+        has_output = bool(outputs)
         model_raw = attr_str(a, "llm.response.model_name", "llm.model_name",
                              "llm.request.model_name")
         cost = get_float(a, "llm.cost.total", "llm.cost.total")

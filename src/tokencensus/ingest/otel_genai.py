@@ -71,6 +71,8 @@ def is_request(span: Span) -> bool:
 
 def tool_counts(spans: list[Span]) -> dict[str, int]:
     """execute_tool spans per request span (keyed by span id), within one export request."""
+    if not any(s.attrs.get("gen_ai.operation.name") == "execute_tool" for s in spans):
+        return {}  # the usual line: one request span, no tool spans beside it
     requests = sorted((s for s in spans if is_request(s) and s.start and s.end),
                       key=lambda s: s.start)  # type: ignore[arg-type,return-value]
     counts: dict[str, int] = {}

@@ -116,7 +116,7 @@ def _mapped(obj: Any, _want: Any) -> tuple[dict[str, Any], str | None]:
 # --- OTLP/JSON -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """One span, decoded: ids as lower-case hex, times as UTC datetimes, flat attributes."""
 
