@@ -291,7 +291,26 @@ def document_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes,
         yield from json_array_records(f, None if array else key)
 
 
-def export_line_records(line: int, raw: bytes, key: str) -> Iterator[tuple[int, bytes, Any]]:
+#: A reader's optional fast path for one JSONL line of its export: exactly what ``keep``
+#: and the mapper make of the line, as ``(record, None)``; :data:`SKIP` for a record
+#: ``keep`` drops; None for a line the reference path must read (any other shape, a bad
+#: value whose reason only the mapper gives, a record whose prompt is sampled).
+FastMapper = Callable[[bytes, "TextFilter | None"], "tuple[dict[str, Any], None] | object | None"]
+SKIP = object()
+
+
+class _Mapped:
+    """A record the fast path already mapped, passed through ``keep`` to the mapper."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: tuple[dict[str, Any], str | None]) -> None:
+        self.result = result
+
+
+def export_line_records(line: int, raw: bytes, key: str, fast: FastMapper | None = None,
+                        want_text: TextFilter | None = None
+                        ) -> Iterator[tuple[int, bytes, Any]]:
     """Records of one JSONL line: the line's object, or the records of the API page it holds
     under ``key`` (they share the page's line number).
 
@@ -300,6 +319,13 @@ def export_line_records(line: int, raw: bytes, key: str) -> Iterator[tuple[int, 
     """
     if not raw.strip():
         return
+    if fast is not None:
+        mapped = fast(raw, want_text)
+        if mapped is SKIP:
+            return
+        if mapped is not None:
+            yield line, raw, _Mapped(mapped)  # type: ignore[arg-type]
+            return
     try:
         obj = loads(raw)
     except orjson.JSONDecodeError as e:
@@ -317,20 +343,30 @@ RecordFilter = Callable[[Iterator[tuple[int, bytes, Any]]], Iterator[tuple[int, 
 
 
 def export_block(fmt: str, key: str, keep: RecordFilter, mapper: Mapper,
-                 lines: list[tuple[int, bytes]], want_text: TextFilter | None) -> Chunk:
+                 lines: list[tuple[int, bytes]], want_text: TextFilter | None,
+                 fast: FastMapper | None = None) -> Chunk:
     """One block of a JSONL export as a chunk: what ``map_blocks`` runs in a worker, with
     the reader's settings bound by ``functools.partial``."""
-    records = (r for line, raw in lines for r in export_line_records(line, raw, key))
-    return one_chunk(fmt, keep(records), mapper, want_text)
+    records = (r for line, raw in lines
+               for r in export_line_records(line, raw, key, fast, want_text))
+    return one_chunk(fmt, keep(records), partial(_premapped, mapper), want_text)
+
+
+def _premapped(mapper: Mapper, obj: Any,
+               want_text: TextFilter | None) -> tuple[dict[str, Any], str | None]:
+    return obj.result if type(obj) is _Mapped else mapper(obj, want_text)
 
 
 def read_export(fmt: str, source: SourceFile, key: str, keep: RecordFilter, mapper: Mapper,
-                want_text: TextFilter | None) -> Iterator[Chunk]:
-    """Chunks of a JSON export; a JSONL one is mapped block by block on every core."""
+                want_text: TextFilter | None, fast: FastMapper | None = None
+                ) -> Iterator[Chunk]:
+    """Chunks of a JSON export; a JSONL one is mapped block by block on every core, by
+    ``fast`` where it can."""
     from tokencensus.ingest.parallel import map_blocks
 
     if export_is_jsonl(source):
-        yield from map_blocks(partial(export_block, fmt, key, keep, mapper), source, want_text)
+        yield from map_blocks(partial(export_block, fmt, key, keep, mapper, fast=fast), source,
+                              want_text)
     else:
         yield from chunks(fmt, keep(document_records(source, key)), mapper, want_text)
 

@@ -51,21 +51,37 @@ status ``error`` and finish reason ``error``; ``DEBUG``, ``DEFAULT`` and
 ``WARNING`` give status ``ok`` (``statusMessage`` is free text and is not read).
 The generation's ``input`` (chat messages, or a prompt string) is the prompt text
 for classification, in memory only.
+
+A JSONL export line takes a fast path where it can (:func:`map_line_fast`): msgspec
+decodes only the fields above, skipping ``input`` and ``output`` (most of a line's
+bytes), into the dict :func:`map_observation` then maps, so both paths share one
+mapping; ``tests/ingest/test_langfuse_fast.py`` checks they agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
+
+import msgspec
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
-from tokencensus.ingest.common_llm import json_cells, read_export
+from tokencensus.ingest.common_llm import SKIP, json_cells, read_export
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import message_text
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
-from tokencensus.ingest.validate import get_float, get_int, get_obj, get_str, get_ts
+from tokencensus.ingest.validate import (
+    INT64_LIMIT,
+    TypedInt,
+    get_float,
+    get_int,
+    get_obj,
+    get_str,
+    get_ts,
+)
 
 _CACHE_READ = frozenset({"input_cached_tokens", "input_cache_read", "cache_read_input_tokens",
                          "prompt_details.cache_read"})
@@ -81,6 +97,10 @@ _JSON_COLUMNS = (
     "totalCost", "calculatedTotalCost", "toolDefinitionsCount", "toolCallsCount",
 )
 _CORE_KEYS = (b'"parentObservationId"', b'"traceId"', b'"startTime"')
+#: Fast-path types: the values get_str / get_ts / get_int and get_float take unchanged.
+_Name = str | TypedInt | None
+_Time = str | TypedInt | float | None
+_Number = TypedInt | float | None
 
 
 def _usage(obs: dict[str, Any]) -> tuple[int | None, ...]:
@@ -90,17 +110,24 @@ def _usage(obs: dict[str, Any]) -> tuple[int | None, ...]:
         usage = get_obj(obs, "usage", "usage") or {}
         return (get_int(usage, "input", "usage.input"), None, None,
                 get_int(usage, "output", "usage.output"), None)
-    sums: dict[str, int] = {}
-    for key in details:
-        n = get_int(details, key, f"usageDetails.{key}")
+    sums: list[int | None] = [None] * 5
+    for key, value in details.items():
+        n = value if type(value) is int and 0 <= value < INT64_LIMIT else get_int(
+            details, key, f"usageDetails.{key}")
         if n is None:
             continue
-        for part, hit in (("input", "input" in key), ("output", "output" in key),
-                          ("cached", key in _CACHE_READ), ("written", key in _CACHE_WRITE),
-                          ("reasoning", key in _REASONING)):
-            if hit:
-                sums[part] = sums.get(part, 0) + n
-    return tuple(sums.get(p) for p in ("input", "cached", "written", "output", "reasoning"))
+        for part in _parts(key):
+            total = sums[part]
+            sums[part] = n if total is None else total + n
+    return tuple(sums)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parts(usage_type: str) -> tuple[int, ...]:
+    """Which of (input, cached, cache write, output, reasoning) a usage type adds to."""
+    hits = ("input" in usage_type, usage_type in _CACHE_READ, usage_type in _CACHE_WRITE,
+            "output" in usage_type, usage_type in _REASONING)
+    return tuple(i for i, hit in enumerate(hits) if hit)
 
 
 def _cost(obs: dict[str, Any]) -> float | None:
@@ -187,6 +214,70 @@ def map_csv_row(row: Any, want_text: TextFilter | None) -> tuple[dict[str, Any],
     return map_observation(json_cells(row, _JSON_COLUMNS), want_text)
 
 
+class _Usage(TypedDict, total=False):
+    input: _Number
+    output: _Number
+
+
+class _Costs(TypedDict, total=False):
+    total: _Number
+
+
+class _Observation(TypedDict, total=False):
+    """The fields :func:`map_observation` reads, each typed to the values it takes as
+    they are (anything else, e.g. an integer beyond int64, which orjson makes a float,
+    fails here and goes the reference way). msgspec decodes them into the very dict
+    orjson would make, minus the other keys. The prompt (``input``) is not among them:
+    a sampled record goes the reference way too. ``data`` / ``observations`` mark an
+    API page, which the reference reads."""
+
+    type: _Name
+    id: _Name
+    traceId: _Name
+    startTime: _Time
+    endTime: _Time
+    completionStartTime: _Time
+    level: _Name
+    usageDetails: dict[str, _Number] | None
+    usage: _Usage | None
+    costDetails: _Costs | None
+    totalCost: _Number
+    calculatedTotalCost: _Number
+    toolDefinitionsCount: _Number
+    toolCallsCount: _Number
+    model: _Name
+    providedModelName: _Name
+    userId: _Name
+    sessionId: _Name
+    data: msgspec.Raw
+    observations: msgspec.Raw
+
+
+_OBSERVATION = msgspec.json.Decoder(_Observation)
+
+
+def map_line_fast(raw: bytes, want_text: TextFilter | None) -> Any:
+    """The fast path of one JSONL export line (see ``common_llm.FastMapper``): msgspec reads
+    only the fields the mapping uses, skipping the prompt and completion, which are most
+    of a line's bytes; the record is then :func:`map_observation`'s own."""
+    try:
+        obs = _OBSERVATION.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        return None  # RecursionError: nesting orjson reads (to depth 1024) and msgspec not
+    if "data" in obs or "observations" in obs:
+        return None
+    kind = obs.get("type")
+    if type(kind) is str and kind and kind != "GENERATION":
+        return SKIP  # as _generations drops it
+    try:
+        record, _ = map_observation(obs, None)
+    except RecordError:
+        return None
+    if want_text is not None and want_text(record[schema.REQUEST_ID]):
+        return None
+    return record, None
+
+
 def _generations(records: Iterator[tuple[int, bytes, Any]]) -> Iterator[tuple[int, bytes, Any]]:
     """Drop observations of other types: they are not LLM calls, so not records read."""
     for item in records:
@@ -220,7 +311,7 @@ class LangfuseReader(Reader):
             # hold their observations under "data".
             key = "observations" if b'"observations"' in head and b'"data"' not in head else "data"
             yield from read_export(self.name, source, key, _generations, map_observation,
-                                   want_text)
+                                   want_text, map_line_fast)
             return
         with source.stream() as stream:
             yield from chunks(self.name, _generations(csv_records(stream)), map_csv_row,
