@@ -149,6 +149,15 @@ def main(argv: list[str] | None = None) -> None:
                 args.samples, work, args.format_lines, args.repeat):
             formats.add_row(name, f"{lines:,}", f"{seconds:.2f}", f"{lines / seconds:,.0f}")
         Console().print(formats)
+        sessions = Table(title="agent session directories: files of 500 lines "
+                               f"(median of {args.repeat})")
+        for col in ("format", "files", "lines", "serial s", "all cores s", "records/s"):
+            sessions.add_column(col, justify="left" if col == "format" else "right")
+        for name, files, lines, serial, parallel in bench_ingest.session_directories(
+                args.samples, work, args.format_lines, args.repeat):
+            sessions.add_row(name, f"{files:,}", f"{lines:,}", f"{serial:.2f}",
+                             f"{parallel:.2f}", f"{lines / parallel:,.0f}")
+        Console().print(sessions)
     if args.classifier_prompts:
         runs = [classify_benchmark(n=args.classifier_prompts) for _ in range(args.repeat)]
         rate = statistics.median(r["prompts_per_second"] for r in runs)

@@ -8,6 +8,8 @@ Part of ``make bench`` (see :mod:`tokencensus.bench`); never run by the tests.
   mapped on every core for large files). The store is left out so the figure is
   the reader's own; the OpenRouter row of :mod:`tokencensus.bench` measures the
   whole ingest into a store.
+* **Session directories**: the agent transcript formats as their tools write them,
+  many files of a few hundred lines, read serially and on every core.
 * **Peak RSS**: OpenRouter logs from several simulator seeds are concatenated
   into one file of at least ``gigabytes`` GB and ingested by the real CLI in a
   child process; the resident memory of that process and all its workers is
@@ -71,6 +73,46 @@ def format_throughput(data_dir: Path, work: Path, lines: int,
             times.append(time.perf_counter() - started)
         results.append((folder.name, n, statistics.median(times)))
         path.unlink()
+    return results
+
+
+#: Formats written as a directory of session files (see :func:`session_directories`).
+SESSION_FORMATS = ("claude_code", "codex_cli")
+
+
+def session_directories(data_dir: Path, work: Path, lines: int, repeat: int,
+                        per_file: int = 500) -> list[tuple[str, int, int, float, float]]:
+    """(format, files, lines, median seconds serially, median seconds on every core) for
+    the agent transcript formats, written as their tools write them: one file of about
+    ``per_file`` lines per session (``~/.claude/projects/**``, ``~/.codex/sessions/**``),
+    read as ``ingest`` reads a run of small files (``parallel.map_files``)."""
+    from tokencensus.ingest.parallel import map_files
+
+    results = []
+    for name in SESSION_FORMATS:
+        samples = sorted((data_dir / name).glob("*.jsonl"))
+        if not samples:
+            continue
+        folder = work / f"{name}-sessions"
+        folder.mkdir(parents=True, exist_ok=True)
+        files = max(1, lines // per_file)
+        sources = [SourceFile(folder / f"session-{i:05d}.jsonl") for i in range(files)]
+        for source in sources:
+            _repeat_lines(samples, per_file, source.path)
+        reader = detect(sources[0])
+        medians = []
+        for workers in ("1", ""):
+            os.environ["TOKENCENSUS_INGEST_WORKERS"] = workers
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                for _chunk in map_files(reader, sources, None):
+                    pass
+                times.append(time.perf_counter() - started)
+            medians.append(statistics.median(times))
+        del os.environ["TOKENCENSUS_INGEST_WORKERS"]
+        results.append((name, files, files * per_file, *medians))
+        shutil.rmtree(folder)
     return results
 
 

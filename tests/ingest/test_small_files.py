@@ -76,3 +76,63 @@ def test_large_files_and_format_changes_end_a_run(tmp_path: Path,
     alone = ingest([str(tmp_path / "more")], Store.open(tmp_path / "store"), classifier=None)
     assert [s.source_path.rsplit("/", 1)[-1] for s in alone.files] == ["s000.jsonl",
                                                                        "s001.jsonl"]
+
+
+CLAUDE = sorted((Path(__file__).parents[1] / "data" / "claude_code").glob("*.jsonl"))
+
+
+def _claude_sessions(folder: Path, count: int) -> None:
+    """``count`` Claude Code sessions: requests spanning lines, and a broken line each."""
+    folder.mkdir(parents=True)
+    for f in range(count):
+        text = CLAUDE[f % len(CLAUDE)].read_text()
+        for key in ('"requestId":"', '"id":"msg', '"sessionId":"'):
+            text = text.replace(key, f"{key}s{f}-")
+        lines = text.splitlines()
+        lines.insert(f % len(lines), '{"type":"assistant","message":')
+        (folder / f"session-{f:03d}.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def _stored(store: Store) -> tuple[list[dict], list[tuple[str, int, str]], list[tuple]]:
+    rows = pq.read_table(store.data_files("requests")).drop_columns(["batch"]).to_pylist()
+    rejects = pq.read_table(store.data_files("quarantine")).to_pylist()
+    labels = pq.read_table(store.data_files("labels")).to_pylist()
+    return (sorted(rows, key=lambda r: r["request_id"]),
+            sorted((Path(r["file"]).name, r["line"], r["reason"]) for r in rejects),
+            sorted(tuple(sorted(label.items())) for label in labels))
+
+
+def test_a_directory_of_sessions_reads_on_workers_as_it_does_serially(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tokencensus.ingest import parallel
+
+    _claude_sessions(tmp_path / "projects", 24)
+    tasks: list[str] = []
+
+    class CountingPool(parallel.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            tasks.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
+    reports, stored = [], []
+    for workers, threshold in (("1", parallel.PARALLEL_MIN_BYTES), ("2", 0)):
+        monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", workers)
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", threshold)
+        monkeypatch.setattr(parallel, "BLOCK_BYTES", 20_000)  # a few files a task
+        seen: list[tuple[int, str]] = []
+        store = Store.open(tmp_path / f"store-{workers}", create=True)
+        reports.append(ingest([str(tmp_path / "projects")], store, sample_rate=1.0,
+                              progress=lambda i, n, name, lines: seen.append((i, name))))
+        stored.append(_stored(Store.open(tmp_path / f"store-{workers}")))
+        # Progress reports every file, each under one index.
+        assert sorted(dict(seen).items()) == sorted(set(seen)) and len(dict(seen)) == 24
+    serial, workers = reports
+    assert len(tasks) > 4 and set(tasks) == {"_read_files"}  # workers read, several at once
+    assert workers.total == serial.total
+    assert serial.total["quarantined"] == 24 and serial.total["duplicate"] > 0
+    assert serial.total["read"] == sum(serial.total[k] for k in
+                                       ("stored", "duplicate", "quarantined"))
+    assert stored[1] == stored[0]
+    rows, rejects, labels = stored[0]
+    assert len({row["session_id"] for row in rows}) == 24 and labels

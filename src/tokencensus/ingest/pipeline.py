@@ -19,7 +19,7 @@ from tokencensus.classify.pipeline import (
 )
 from tokencensus.classify.sampling import DEFAULT_RATE, selector
 from tokencensus.errors import InputError, UnknownFormatError
-from tokencensus.ingest.base import Reader, TextFilter, get_reader, readers
+from tokencensus.ingest.base import Chunk, Reader, TextFilter, get_reader, readers
 from tokencensus.ingest.detect import detect
 from tokencensus.ingest.sources import SourceFile, expand, is_url
 from tokencensus.store import BatchSummary, BatchWriter, Store
@@ -150,10 +150,10 @@ def ingest(
             if batch.summary.skipped_as is None:
                 members = {m["path"] for m in batch.summary.sources}
                 stage = LabelStage(backend, batch.add_labels) if backend else None
-                for offset, (source, _) in enumerate(group):
-                    if len(group) == 1 or str(source.path) in members:
-                        _read_file(source, reader, batch, stage, want_text,
-                                   (progress, done + offset, len(work)))
+                # (index of the file among all files, the source) of the files to read
+                todo = [(done + offset, source) for offset, (source, _) in enumerate(group)
+                        if len(group) == 1 or str(source.path) in members]
+                _read_files(todo, reader, batch, stage, want_text, (progress, len(work)))
                 if stage:
                     stage.flush()
                     assert report.classify is not None
@@ -184,16 +184,28 @@ def _common_folder(group: list[tuple[Any, Reader]]) -> str:
     return os.path.commonpath([str(source.path.parent) for source, _ in group])
 
 
-def _read_file(source: Any, reader: Reader, batch: BatchWriter, stage: LabelStage | None,
-               want_text: TextFilter, where: tuple[Progress | None, int, int]) -> None:
-    """Every chunk of one file into ``batch``: rows, quarantined records, sampled labels.
+def _read_files(todo: list[tuple[int, Any]], reader: Reader, batch: BatchWriter,
+                stage: LabelStage | None, want_text: TextFilter,
+                progress: tuple[Progress | None, int]) -> None:
+    """Every chunk of the files of one batch into it: rows, quarantined records, sampled
+    labels. Several small files are read on every core (see ``parallel.map_files``); a
+    database source (not a file) is read here.
 
-    ``where`` is the progress callback and the file's index among how many files.
+    ``todo`` pairs each source with its index among all files; ``progress`` is the
+    callback and the count of all files.
     """
-    progress, index, total = where
-    name = str(source.path)
-    seen = 0
-    for chunk in reader.read(source, want_text if stage else None):
+    from tokencensus.ingest.parallel import map_files
+
+    callback, total = progress
+    sources = [source for _, source in todo]
+    if len(sources) == 1 and not isinstance(sources[0], SourceFile):
+        chunks: Iterator[tuple[int, Chunk]] = (
+            (0, chunk) for chunk in reader.read(sources[0], want_text if stage else None))
+    else:
+        chunks = map_files(reader, sources, want_text if stage else None)
+    seen = [0] * len(sources)
+    for position, chunk in chunks:
+        name = str(sources[position].path)
         if chunk.rows is not None:
             batch.add_rows(chunk.rows)
         for r in chunk.rejects:
@@ -203,6 +215,6 @@ def _read_file(source: Any, reader: Reader, batch: BatchWriter, stage: LabelStag
         if stage:
             stage.add_chunk(chunk.texts, chunk.rows)
         chunk.texts.clear()
-        seen += chunk.lines_read
-        if progress:
-            progress(index, total, name, seen)
+        seen[position] += chunk.lines_read
+        if callback:
+            callback(todo[position][0], total, name, seen[position])
