@@ -123,7 +123,8 @@ def test_a_directory_of_sessions_reads_on_workers_as_it_does_serially(
         seen: list[tuple[int, str]] = []
         store = Store.open(tmp_path / f"store-{workers}", create=True)
         reports.append(ingest([str(tmp_path / "projects")], store, sample_rate=1.0,
-                              progress=lambda i, n, name, lines: seen.append((i, name))))
+                              progress=lambda i, n, name, lines, seen=seen: seen.append(
+                                  (i, name))))
         stored.append(_stored(Store.open(tmp_path / f"store-{workers}")))
         # Progress reports every file, each under one index.
         assert sorted(dict(seen).items()) == sorted(set(seen)) and len(dict(seen)) == 24
