@@ -19,12 +19,27 @@ for input errors, 3 for store errors, 1 otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 class TokencensusError(Exception):
     """Root of every error tokencensus raises on purpose."""
 
     exit_code = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An error raised in an ingest worker crosses a pipe. Exception pickles as
+        # cls(*args), which the subclasses' own __init__ signatures refuse; rebuild the
+        # instance from its message and attributes instead.
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[TokencensusError], args: tuple[Any, ...],
+             state: dict[str, Any]) -> TokencensusError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(TokencensusError, ValueError):

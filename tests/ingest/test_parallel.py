@@ -162,3 +162,22 @@ def test_a_worker_checks_it_reads_the_same_file(tmp_path: Path) -> None:
     assert parallel._map_file_range(mapper, path, same, 0, size, None) is not None
     assert parallel._map_file_range(mapper, path, (same[0], same[1] + 1), 0, size, None) is None
     assert parallel._map_file_range(mapper, path, same, 0, size + 10, None) is None  # short
+
+
+def test_every_error_crosses_from_a_worker_intact() -> None:
+    """Workers' exceptions come back pickled; tokencensus errors keep message and fields."""
+    import pickle
+
+    from tokencensus import errors
+
+    raised = [errors.UnreadablePathError("/logs/a.jsonl.gz", "not a gzip file"),
+              errors.UnknownFormatError("/logs/b.txt", ["openrouter", "anthropic"]),
+              errors.UnknownNameError("format", "opnerouter", ["openrouter"]),
+              errors.StoreLockedError("/store", "pid 7"),
+              errors.StoreVersionError("/store", 9, 1),
+              errors.MissingDependencyError("Spark", "pip install 'tokencensus[spark]'"),
+              errors.InputError("plain message")]
+    for error in raised:
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
+        assert vars(back) == vars(error) and back.exit_code == error.exit_code

@@ -12,14 +12,15 @@ import gzip
 import hashlib
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
 
-from tokencensus.errors import UnreadablePathError
+from tokencensus.errors import InputError, UnreadablePathError
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -37,18 +38,32 @@ class SourceFile:
 
     @contextlib.contextmanager
     def stream(self) -> Iterator[BinaryIO]:
-        """The file's bytes, decompressed; closes everything it opened."""
+        """The file's bytes, decompressed; closes everything it opened.
+
+        Compressed data that is damaged or ends mid-stream (a copy cut short, a log
+        still being compressed) is an error naming the file while it is read, not
+        lines silently missing from its end.
+        """
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
             raw.seek(0)
             if magic.startswith(_GZIP_MAGIC):
-                with gzip.GzipFile(fileobj=raw) as unzipped:
-                    yield unzipped  # type: ignore[misc]
+                kind, opened = "gzip", gzip.GzipFile(fileobj=raw)
             elif magic == _ZSTD_MAGIC:
-                with zstandard.ZstdDecompressor().stream_reader(raw) as unzstd:
-                    yield io.BufferedReader(unzstd)  # type: ignore[arg-type]
+                kind, opened = "zstd", io.BufferedReader(_ZstdReader(raw), 1 << 20)
             else:
                 yield raw
+                return
+            try:
+                with opened:
+                    yield opened  # type: ignore[misc]
+            except (EOFError, OSError, zlib.error, zstandard.ZstdError) as e:
+                if isinstance(e, OSError) and not isinstance(e, gzip.BadGzipFile):
+                    raise
+                raise InputError(
+                    f"Cannot read {self.path}: its {kind} data is damaged or ends early "
+                    f"({e}). Copy it again, or ingest it once it is completely written."
+                ) from None
 
     def compressed(self) -> bool:
         """True for gzip or zstd bytes on disk (which can only be read from the start)."""
@@ -72,6 +87,46 @@ class SourceFile:
             while block := f.read(1 << 20):
                 digest.update(block)
         return digest.hexdigest()
+
+
+class _ZstdReader(io.RawIOBase):
+    """zstd frames decompressed one after another. zstandard's own stream reader ends
+    quietly where its input ends, even in the middle of a frame; this one raises
+    EOFError there, so a truncated file is not read as a shorter one."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._in_frame = False  # input fed to the current frame, which has not ended
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out:
+            data = self._raw.read(1 << 20)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("the data ends inside a zstd frame")
+                return 0
+            self._out = memoryview(self._decompress(data))
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _decompress(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            self._in_frame = True
+            out.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data  # the next frame, if any, starts here
+            self._frame = zstandard.ZstdDecompressor().decompressobj()
+            self._in_frame = False
+        return b"".join(out)
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

@@ -1,0 +1,64 @@
+"""Compressed logs read whole, or fail naming the file: never silently shorter."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from tokencensus.errors import InputError
+from tokencensus.ingest import ingest, parallel
+from tokencensus.ingest.sources import SourceFile
+from tokencensus.store import Store
+
+GOLDEN = Path(__file__).parents[1] / "data" / "openrouter" / "generations.jsonl"
+BODY = GOLDEN.read_bytes() * 3000  # 2.5 MB once decompressed: several reads of it
+
+
+def test_concatenated_zstd_frames_read_whole(tmp_path: Path) -> None:
+    """zstd files may hold several frames (zstd -c a b, or a log compressed in parts)."""
+    half = len(BODY) // 2
+    path = tmp_path / "logs.jsonl.zst"
+    compress = zstandard.ZstdCompressor().compress
+    path.write_bytes(compress(BODY[:half]) + compress(BODY[half:]))
+    with SourceFile(path).stream() as f:
+        assert f.read() == BODY
+    assert [line for _, line in SourceFile(path).lines()] == BODY.splitlines(keepends=True)
+
+
+@pytest.mark.parametrize(("name", "damage"), [
+    ("cut.jsonl.gz", lambda body: gzip.compress(body)[:-50]),
+    ("cut.jsonl.zst", lambda body: zstandard.ZstdCompressor().compress(body)[:-50]),
+    ("bad.jsonl.gz", lambda body: gzip.compress(body)[:20] + b"\xff" * 400),
+])
+def test_damaged_or_cut_short_data_is_an_error_naming_the_file(tmp_path: Path, name: str,
+                                                               damage: object) -> None:
+    path = tmp_path / name
+    path.write_bytes(damage(BODY))  # type: ignore[operator]
+    with pytest.raises(InputError, match=f"Cannot read {path}: its .* data is damaged"):
+        for _ in SourceFile(path).lines():
+            pass
+
+
+def test_a_cut_short_file_among_many_fails_the_ingest_clearly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read by workers with other small files, or by the CLI: the file is named, exit 2."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for i in range(6):
+        (logs / f"s{i}.jsonl").write_bytes(GOLDEN.read_bytes())
+    (logs / "s3.jsonl.gz").write_bytes(gzip.compress(BODY)[:-50])
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 1_000)
+    with pytest.raises(InputError, match="s3.jsonl.gz: its gzip data is damaged"):
+        ingest([str(logs)], Store.open(tmp_path / "store", create=True), classifier=None)
+    done = subprocess.run([sys.executable, "-m", "tokencensus", "ingest", str(logs),
+                           "--store", str(tmp_path / "cli-store")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "s3.jsonl.gz: its gzip data is damaged or ends early" in done.stderr
