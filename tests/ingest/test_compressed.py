@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +24,10 @@ def test_concatenated_zstd_frames_read_whole(tmp_path: Path) -> None:
     """zstd files may hold several frames (zstd -c a b, or a log compressed in parts)."""
     half = len(BODY) // 2
     path = tmp_path / "logs.jsonl.zst"
-    compress = zstandard.ZstdCompressor().compress
-    path.write_bytes(compress(BODY[:half]) + compress(BODY[half:]))
+    plain = zstandard.ZstdCompressor().compress
+    checked = zstandard.ZstdCompressor(write_checksum=True, write_content_size=False).compress
+    skippable = (0x184D2A53).to_bytes(4, "little") + (5).to_bytes(4, "little") + b"notes"
+    path.write_bytes(plain(BODY[:half]) + skippable + checked(BODY[half:]))
     with SourceFile(path).stream() as f:
         assert f.read() == BODY
     assert [line for _, line in SourceFile(path).lines()] == BODY.splitlines(keepends=True)
@@ -33,6 +36,10 @@ def test_concatenated_zstd_frames_read_whole(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "damage"), [
     ("cut.jsonl.gz", lambda body: gzip.compress(body)[:-50]),
     ("cut.jsonl.zst", lambda body: zstandard.ZstdCompressor().compress(body)[:-50]),
+    ("cut-checksum.jsonl.zst",  # only the checksum is missing
+     lambda body: zstandard.ZstdCompressor(write_checksum=True).compress(body)[:-2]),
+    ("cut-random.jsonl.zst",  # many blocks: cut inside one of the first
+     lambda body: zstandard.ZstdCompressor().compress(random.randbytes(1 << 20))[:300_000]),
     ("bad.jsonl.gz", lambda body: gzip.compress(body)[:20] + b"\xff" * 400),
 ])
 def test_damaged_or_cut_short_data_is_an_error_naming_the_file(tmp_path: Path, name: str,

@@ -11,17 +11,19 @@ import glob
 import gzip
 import hashlib
 import io
+import os
 import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import zstandard
 
 from tokencensus.errors import InputError, UnreadablePathError
 
+_COPY_AGAIN = "Copy it again, or ingest it once it is completely written."
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 HEAD_BYTES = 64 * 1024
@@ -50,7 +52,14 @@ class SourceFile:
             if magic.startswith(_GZIP_MAGIC):
                 kind, opened = "gzip", gzip.GzipFile(fileobj=raw)
             elif magic == _ZSTD_MAGIC:
-                kind, opened = "zstd", io.BufferedReader(_ZstdReader(raw), 1 << 20)
+                problem = _zstd_cut_short(raw)
+                if problem:
+                    raise InputError(f"Cannot read {self.path}: its zstd data is damaged or "
+                                     f"ends early ({problem}). {_COPY_AGAIN}")
+                raw.seek(0)
+                kind = "zstd"
+                opened = io.BufferedReader(  # type: ignore[assignment]
+                    zstandard.ZstdDecompressor().stream_reader(raw))  # type: ignore[arg-type]
             else:
                 yield raw
                 return
@@ -60,10 +69,8 @@ class SourceFile:
             except (EOFError, OSError, zlib.error, zstandard.ZstdError) as e:
                 if isinstance(e, OSError) and not isinstance(e, gzip.BadGzipFile):
                     raise
-                raise InputError(
-                    f"Cannot read {self.path}: its {kind} data is damaged or ends early "
-                    f"({e}). Copy it again, or ingest it once it is completely written."
-                ) from None
+                raise InputError(f"Cannot read {self.path}: its {kind} data is damaged or "
+                                 f"ends early ({e}). {_COPY_AGAIN}") from None
 
     def compressed(self) -> bool:
         """True for gzip or zstd bytes on disk (which can only be read from the start)."""
@@ -89,44 +96,45 @@ class SourceFile:
         return digest.hexdigest()
 
 
-class _ZstdReader(io.RawIOBase):
-    """zstd frames decompressed one after another. zstandard's own stream reader ends
-    quietly where its input ends, even in the middle of a frame; this one raises
-    EOFError there, so a truncated file is not read as a shorter one."""
+_ZSTD_FRAME = 0xFD2FB528
+_SKIPPABLE_FRAMES = range(0x184D2A50, 0x184D2A60)
 
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self._frame = zstandard.ZstdDecompressor().decompressobj()
-        self._in_frame = False  # input fed to the current frame, which has not ended
-        self._out = memoryview(b"")
 
-    def readable(self) -> bool:
-        return True
+def _zstd_cut_short(f: BinaryIO) -> str | None:
+    """Why a zstd file cannot be whole, or None: its frames are walked by their headers
+    (RFC 8878: a block header gives the block's size), without decompressing.
 
-    def readinto(self, buffer: Any) -> int:
-        while not self._out:
-            data = self._raw.read(1 << 20)
-            if not data:
-                if self._in_frame:
-                    raise EOFError("the data ends inside a zstd frame")
-                return 0
-            self._out = memoryview(self._decompress(data))
-        n = min(len(buffer), len(self._out))
-        buffer[:n] = self._out[:n]
-        self._out = self._out[n:]
-        return n
-
-    def _decompress(self, data: bytes) -> bytes:
-        out = []
-        while data:
-            self._in_frame = True
-            out.append(self._frame.decompress(data))
-            if not self._frame.eof:
+    zstandard's stream reader ends quietly where its input ends, even inside a frame,
+    which would read a truncated file as a shorter one. Costs a seek per 128 KiB block.
+    """
+    size = os.fstat(f.fileno()).st_size
+    position = 0
+    while position < size:
+        f.seek(position)
+        head = f.read(18)  # the longest frame header
+        magic = int.from_bytes(head[:4], "little")
+        if magic in _SKIPPABLE_FRAMES and len(head) >= 8:
+            position += 8 + int.from_bytes(head[4:8], "little")
+            continue
+        if magic != _ZSTD_FRAME:
+            return f"bytes at offset {position} are no zstd frame"
+        try:
+            position += zstandard.frame_header_size(head)
+        except zstandard.ZstdError:
+            return "a frame header is cut short"
+        checksum = 4 if head[4] & 0x04 else 0
+        last = False
+        while not last:
+            f.seek(position)
+            block = int.from_bytes(f.read(3), "little")
+            last, kind, block_size = block & 1, (block >> 1) & 3, block >> 3
+            position += 3 + (1 if kind == 1 else block_size)  # an RLE block stores one byte
+            if position > size:
                 break
-            data = self._frame.unused_data  # the next frame, if any, starts here
-            self._frame = zstandard.ZstdDecompressor().decompressobj()
-            self._in_frame = False
-        return b"".join(out)
+        position += checksum
+        if position > size:
+            return "the data ends inside a frame"
+    return None
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
