@@ -143,15 +143,16 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.format_lines and args.samples.is_dir():
         formats = Table(title=f"reader throughput per JSONL format (median of {args.repeat})")
-        for col in ("format", "lines", "seconds", "records/s"):
+        for col in ("format", "lines", "rows", "seconds", "lines/s"):
             formats.add_column(col, justify="left" if col == "format" else "right")
-        for name, lines, seconds in bench_ingest.format_throughput(
+        for name, lines, rows, seconds in bench_ingest.format_throughput(
                 args.samples, work, args.format_lines, args.repeat):
-            formats.add_row(name, f"{lines:,}", f"{seconds:.2f}", f"{lines / seconds:,.0f}")
+            formats.add_row(name, f"{lines:,}", f"{rows:,}", f"{seconds:.2f}",
+                            f"{lines / seconds:,.0f}")
         Console().print(formats)
         sessions = Table(title="agent session directories: files of 500 lines "
                                f"(median of {args.repeat})")
-        for col in ("format", "files", "lines", "serial s", "all cores s", "records/s"):
+        for col in ("format", "files", "lines", "serial s", "all cores s", "lines/s"):
             sessions.add_column(col, justify="left" if col == "format" else "right")
         for name, files, lines, serial, parallel in bench_ingest.session_directories(
                 args.samples, work, args.format_lines, args.repeat):

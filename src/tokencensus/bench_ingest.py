@@ -47,11 +47,14 @@ def _repeat_lines(samples: list[Path], lines: int, out: Path) -> int:
 
 
 def format_throughput(data_dir: Path, work: Path, lines: int,
-                      repeat: int) -> list[tuple[str, int, float]]:
-    """(format, lines, median seconds) for every format with JSONL samples in ``data_dir``.
+                      repeat: int) -> list[tuple[str, int, int, float]]:
+    """(format, lines, rows, median seconds) for every format with JSONL samples in
+    ``data_dir``.
 
-    Lines, not rows: a transcript line that is not an API call (a user turn) is read
-    and skipped, and counts as read work.
+    The rate is of lines, the file's records: a line that is no LLM call (a user turn
+    of a transcript, a non-LLM span or observation) is read, decoded and skipped, and
+    counts as read work. ``rows`` is what the reader made of them (a Claude Code
+    request written over several lines gives a row per line; the store keeps one).
     """
     results = []
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()):
@@ -68,10 +71,10 @@ def format_throughput(data_dir: Path, work: Path, lines: int,
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            for _chunk in reader.read(SourceFile(path)):
-                pass
+            rows = sum(chunk.rows.num_rows for chunk in reader.read(SourceFile(path))
+                       if chunk.rows is not None)
             times.append(time.perf_counter() - started)
-        results.append((folder.name, n, statistics.median(times)))
+        results.append((folder.name, n, rows, statistics.median(times)))
         path.unlink()
     return results
 
