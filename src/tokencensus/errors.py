@@ -37,7 +37,7 @@ class TokencensusError(Exception):
 def _rebuild(cls: type[TokencensusError], args: tuple[Any, ...],
              state: dict[str, Any]) -> TokencensusError:
     error = cls.__new__(cls)
-    Exception.__init__(error, *args)
+    super(TokencensusError, error).__init__(*args)  # the builtin base's (ImportError: msg)
     error.__dict__.update(state)
     return error
 

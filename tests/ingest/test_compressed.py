@@ -17,17 +17,19 @@ from tokencensus.ingest.sources import SourceFile
 from tokencensus.store import Store
 
 GOLDEN = Path(__file__).parents[1] / "data" / "openrouter" / "generations.jsonl"
+SKIPPABLE = (0x184D2A53).to_bytes(4, "little") + (800).to_bytes(4, "little") + b"n" * 800
 BODY = GOLDEN.read_bytes() * 3000  # 2.5 MB once decompressed: several reads of it
 
 
 def test_concatenated_zstd_frames_read_whole(tmp_path: Path) -> None:
-    """zstd files may hold several frames (zstd -c a b, or a log compressed in parts)."""
+    """zstd files may hold several frames (zstd -c a b, or a log compressed in parts), and
+    skippable frames (pzstd writes one before each frame)."""
     half = len(BODY) // 2
     path = tmp_path / "logs.jsonl.zst"
     plain = zstandard.ZstdCompressor().compress
     checked = zstandard.ZstdCompressor(write_checksum=True, write_content_size=False).compress
-    skippable = (0x184D2A53).to_bytes(4, "little") + (5).to_bytes(4, "little") + b"notes"
-    path.write_bytes(plain(BODY[:half]) + skippable + checked(BODY[half:]))
+    path.write_bytes(SKIPPABLE + plain(BODY[:half]) + SKIPPABLE + checked(BODY[half:]))
+    assert SourceFile(path).compressed()  # a skippable frame first, as pzstd writes
     with SourceFile(path).stream() as f:
         assert f.read() == BODY
     assert [line for _, line in SourceFile(path).lines()] == BODY.splitlines(keepends=True)
@@ -38,6 +40,9 @@ def test_concatenated_zstd_frames_read_whole(tmp_path: Path) -> None:
     ("cut.jsonl.zst", lambda body: zstandard.ZstdCompressor().compress(body)[:-50]),
     ("cut-checksum.jsonl.zst",  # only the checksum is missing
      lambda body: zstandard.ZstdCompressor(write_checksum=True).compress(body)[:-2]),
+    ("cut-skippable.jsonl.zst",  # cut inside a skippable frame between two frames
+     lambda body: (zstandard.ZstdCompressor().compress(body[:1000]) + SKIPPABLE
+                   + zstandard.ZstdCompressor().compress(body[1000:]))[:1200]),
     ("cut-random.jsonl.zst",  # many blocks: cut inside one of the first
      lambda body: zstandard.ZstdCompressor().compress(random.randbytes(1 << 20))[:300_000]),
     ("bad.jsonl.gz", lambda body: gzip.compress(body)[:20] + b"\xff" * 400),

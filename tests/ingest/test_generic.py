@@ -100,6 +100,18 @@ output_includes_reasoning = false
     assert row["request_id"].startswith("sha256:")  # no id column: a hash of the row
 
 
+def test_a_mapping_without_a_model_column_stores_rows(tmp_path: Path) -> None:
+    """Only ts is required; rows without a model name are stored with an unknown model."""
+    data = tmp_path / "usage.csv"
+    data.write_text("created,id,inp\n2025-01-01T00:00:00Z,a,10\n2025-01-02T00:00:00Z,b,20\n")
+    mapping = _mapping(tmp_path, '[columns]\nts = "created"\nrequest_id = "id"\n'
+                                 'input_tokens = "inp"\n')
+    rows, rejects, read, _ = read_all(GenericReader(mapping), data)
+    assert (read, rejects) == (2, [])
+    assert [(r["request_id"], r["input_tokens"], r["model_raw"]) for r in rows] == [
+        ("a", 10, None), ("b", 20, None)]
+
+
 @pytest.mark.parametrize(("text", "key"), [
     ("[columns]\nmodel_raw = 'm'\n", "columns.ts: missing"),
     ("[columns]\nts = 't'\ntokens = 'x'\n", "columns.tokens: not a canonical column"),

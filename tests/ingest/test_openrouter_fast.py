@@ -122,12 +122,23 @@ def test_a_flaw_in_a_field_no_one_reads_costs_no_record(extra: bytes) -> None:
     assert chunk.rows == READER.map_block([(1, clean)], every_prompt).rows
 
 
-def test_a_flaw_in_a_field_read_is_still_a_reject() -> None:
+@pytest.mark.parametrize("number", ["1e400", "1" + "0" * 309, "-1" + "0" * 5000])
+def test_a_flaw_in_a_field_read_is_still_a_reject(number: str) -> None:
     line = json.loads(GOLDEN.read_bytes().splitlines()[0])
-    raw = json.dumps(line).replace('"total_cost": ', '"total_cost": 1e400, "x": ').encode()
+    raw = json.dumps(line).replace('"total_cost": ', f'"total_cost": {number}, "x": ').encode()
     assert READER.map_fast(raw, every_prompt) is None
     (reject,) = READER.map_block([(1, raw)], every_prompt).rejects
     assert "total_cost: expected a finite number" in reject.reason
+
+
+def test_a_record_without_an_id_and_a_flaw_elsewhere_is_hashed() -> None:
+    """The id is the record's hash: orjson must be able to write what the second
+    reading made of the line (integers beyond 64 bits are floats, as orjson reads them)."""
+    data = json.loads(GOLDEN.read_bytes().splitlines()[0])["data"]
+    line = json.dumps({**data, "id": None, "x": 2**64}).encode()[:-1] + b', "y": "\xff"}'
+    chunk = READER.map_block([(1, line)], every_prompt)
+    assert not chunk.rejects and chunk.rows is not None
+    assert chunk.rows.column("request_id")[0].as_py().startswith("sha256:")
 
 
 @pytest.mark.parametrize("extra", NOT_JSON_ANYWHERE.values(), ids=NOT_JSON_ANYWHERE.keys())

@@ -210,3 +210,25 @@ def test_rejected_spans_get_a_digest_however_deep_or_large(tmp_path: Path) -> No
     assert [r.line for r in rejects] == [1, 2]
     assert "expected a non-negative integer" in rejects[0].reason
     assert "startTimeUnixNano" in rejects[1].reason and len(rejects[1].record_sha256) == 64
+
+
+@pytest.mark.parametrize("depth", [400, 990])
+def test_a_rejected_span_of_a_line_only_msgspec_reads_still_gets_a_digest(
+        tmp_path: Path, depth: int) -> None:
+    """Broken UTF-8 beside nesting the standard library's second reading may not reach:
+    the span's reject is hashed from the line, never a crash."""
+    from tokencensus.ingest.base import get_reader
+    from tokencensus.ingest.sources import SourceFile
+
+    base = orjson.loads(REQUESTS[0])
+    span = base["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+    bad = {**span, "attributes": [*span["attributes"], {
+        "key": "gen_ai.usage.input_tokens", "value": {"intValue": "-5"}}]}
+    line = dumps({"resourceSpans": [{"scopeSpans": [{"spans": [bad]}]}]})
+    line = b'{"note": "\xff", "deep": ' + b"[" * depth + b"]" * depth + b", " + line[1:]
+    path = tmp_path / "spans.jsonl"
+    path.write_bytes(line + b"\n")
+    chunks = list(get_reader("otel_genai").read(SourceFile(path)))
+    (reject,) = [r for chunk in chunks for r in chunk.rejects]
+    assert reject.line == 1 and len(reject.record_sha256) == 64
+    assert "input_tokens" in reject.reason or "invalid JSON" in reject.reason

@@ -181,3 +181,5 @@ def test_every_error_crosses_from_a_worker_intact() -> None:
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error)
         assert vars(back) == vars(error) and back.exit_code == error.exit_code
+    back = pickle.loads(pickle.dumps(raised[5]))
+    assert isinstance(back, ImportError) and back.msg == raised[5].msg

@@ -129,7 +129,7 @@ class RowBuilder:
             elif default is not None:
                 values = [v if v is not None else default for v in values]
             arrays.append(pa.array(values, f.type))
-        raw = columns[schema.MODEL_RAW]
+        raw = columns.get(schema.MODEL_RAW) or [None] * n  # a generic mapping may have none
         resolved = {name: catalog.resolve(name) for name in set(raw)}
         derived = {
             schema.TS: pa.array([_micros(ts) for ts in columns[schema.TS]], pa.int64()),

@@ -51,7 +51,7 @@ class SourceFile:
             raw.seek(0)
             if magic.startswith(_GZIP_MAGIC):
                 kind, opened = "gzip", gzip.GzipFile(fileobj=raw)
-            elif magic == _ZSTD_MAGIC:
+            elif _is_zstd(magic):
                 problem = _zstd_cut_short(raw)
                 if problem:
                     raise InputError(f"Cannot read {self.path}: its zstd data is damaged or "
@@ -76,7 +76,7 @@ class SourceFile:
         """True for gzip or zstd bytes on disk (which can only be read from the start)."""
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
-        return magic.startswith(_GZIP_MAGIC) or magic == _ZSTD_MAGIC
+        return magic.startswith(_GZIP_MAGIC) or _is_zstd(magic)
 
     def head(self, size: int = HEAD_BYTES) -> bytes:
         with self.stream() as f:
@@ -100,6 +100,12 @@ _ZSTD_FRAME = 0xFD2FB528
 _SKIPPABLE_FRAMES = range(0x184D2A50, 0x184D2A60)
 
 
+def _is_zstd(magic: bytes) -> bool:
+    """A zstd frame, or a skippable frame first (pzstd writes one before its frames)."""
+    return magic == _ZSTD_MAGIC or (
+        len(magic) == 4 and int.from_bytes(magic, "little") in _SKIPPABLE_FRAMES)
+
+
 def _zstd_cut_short(f: BinaryIO) -> str | None:
     """Why a zstd file cannot be whole, or None: its frames are walked by their headers
     (RFC 8878: a block header gives the block's size), without decompressing.
@@ -113,8 +119,10 @@ def _zstd_cut_short(f: BinaryIO) -> str | None:
         f.seek(position)
         head = f.read(18)  # the longest frame header
         magic = int.from_bytes(head[:4], "little")
-        if magic in _SKIPPABLE_FRAMES and len(head) >= 8:
+        if magic in _SKIPPABLE_FRAMES:
             position += 8 + int.from_bytes(head[4:8], "little")
+            if position > size:
+                return "the data ends inside a skippable frame"
             continue
         if magic != _ZSTD_FRAME:
             return f"bytes at offset {position} are no zstd frame"

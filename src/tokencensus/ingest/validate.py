@@ -8,6 +8,7 @@ offending value, so a quarantine reason reads like
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import math
@@ -26,6 +27,7 @@ from tokencensus import schema
 TypedCount = Annotated[int, Meta(ge=0, le=2**63 - 1)]
 TypedInt = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 
+
 def loads(raw: bytes | str) -> Any:
     """The JSON value of one record: orjson's, or a second reading for flaws that only
     harm fields a reader does not use.
@@ -34,40 +36,65 @@ def loads(raw: bytes | str) -> Any:
     anywhere in it, such as a prompt a logger cut in the middle of a character. The
     msgspec fast paths skip the fields they do not read without checking either, and a
     record should not be lost for a flaw in a field nobody reads, so such a line is read
-    again by the standard library: broken bytes become U+FFFD and such a number
-    infinity (which the typed getters refuse, should a reader use it). Anything else
-    orjson rejects, and lone surrogate escapes (orjson and msgspec refuse them), stays
-    invalid with orjson's reason. Only lines orjson rejects pay for the second reading.
+    again by the standard library, made to give what orjson would: integers exact within
+    [-2**63, 2**64) and floats beyond (infinity past a double's range, which every typed
+    getter refuses, should a reader use it), and each broken byte kept as the text
+    ``\\xHH`` (distinct bytes stay distinct). Anything else orjson rejects, lone
+    surrogate escapes included (orjson and msgspec refuse them), stays invalid with
+    orjson's reason. Only lines orjson rejects pay for the second reading.
     """
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as first:
         try:
-            text = raw if isinstance(raw, str) else bytes(raw).decode("utf-8", "replace")
-            value = json.loads(text, parse_constant=_no_constant)
+            text = raw if isinstance(raw, str) else bytes(raw).decode("utf-8", _BYTES_AS_TEXT)
+            value = json.loads(text, parse_int=_orjson_int, parse_constant=_no_constant)
             if not _has_lone_surrogate(value):
                 return value
-        except (ValueError, RecursionError):  # json's own errors, NaN, over 4300 digits
+        except (ValueError, RecursionError):  # json's own errors, NaN, Infinity
             pass
         raise first from None
+
+
+def _orjson_int(digits: str) -> int | float:
+    if len(digits) <= 20:  # 2**64 has 20 digits
+        value = int(digits)
+        if -(2**63) <= value < 2**64:
+            return value
+    return float(digits)
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _escape_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Each undecodable byte as the JSON text of the string ``\\xHH``."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start:error.end]
+    return "".join(f"\\\\x{byte:02x}" for byte in bad), error.end
+
+
+_BYTES_AS_TEXT = "tokencensus-json-bytes"
+codecs.register_error(_BYTES_AS_TEXT, _escape_bytes)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _has_lone_surrogate(value: Any) -> bool:
     """Whether a string in ``value`` holds a surrogate: json joins an escaped pair into
-    one character, so any left came from a lone escape."""
-    if type(value) is str:
-        return not value.isascii() and _SURROGATE.search(value) is not None
-    if type(value) is dict:
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if type(value) is list:
-        return any(map(_has_lone_surrogate, value))
+    one character, so any left came from a lone escape. Iterative: a line may nest
+    deeper than the stack allows recursion."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) is str:
+            if not item.isascii() and _SURROGATE.search(item) is not None:
+                return True
+        elif type(item) is dict:
+            pending.extend(item)
+            pending.extend(item.values())
+        elif type(item) is list:
+            pending.extend(item)
     return False
 
 
