@@ -56,9 +56,12 @@ class UnreadablePathError(InputError):
 
 
 class UnknownFormatError(InputError):
-    def __init__(self, path: str, known: Iterable[str]) -> None:
+    def __init__(self, path: str, known: Iterable[str], why: str | None = None) -> None:
         self.path = path
         self.known = sorted(known)
+        if why:  # nothing any format could read
+            super().__init__(f"Could not detect the log format of {path}: {why}.")
+            return
         super().__init__(
             f"Could not detect the log format of {path}. Known formats: "
             f"{', '.join(self.known)}. Pass --format NAME."

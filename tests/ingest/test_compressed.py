@@ -1,4 +1,5 @@
-"""Compressed logs read whole, or fail naming the file: never silently shorter."""
+"""Compressed or re-encoded logs read whole as UTF-8, or fail naming the file: never
+silently shorter."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from tokencensus.errors import InputError
+from tokencensus.errors import InputError, UnknownFormatError
 from tokencensus.ingest import ingest, parallel
+from tokencensus.ingest.detect import detect
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.store import Store
 
@@ -74,3 +76,48 @@ def test_a_cut_short_file_among_many_fails_the_ingest_clearly(
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert "s3.jsonl.gz: its gzip data is damaged or ends early" in done.stderr
+
+
+@pytest.mark.parametrize(("name", "encode"), [
+    ("bom.jsonl", lambda text: b"\xef\xbb\xbf" + text.encode()),  # Excel, .NET, PowerShell 7
+    ("utf16.jsonl", lambda text: text.encode("utf-16")),  # PowerShell 5's > redirect
+    ("utf16be.jsonl", lambda text: b"\xfe\xff" + text.encode("utf-16-be")),
+    ("bom.jsonl.gz", lambda text: gzip.compress(b"\xef\xbb\xbf" + text.encode())),
+    ("utf16.jsonl.zst", lambda text: zstandard.ZstdCompressor().compress(
+        text.encode("utf-16"))),
+])
+def test_byte_order_marks_and_utf16_read_as_utf8(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 name: str, encode: object) -> None:
+    """Detected, read and numbered as the UTF-8 file, on one core and on workers."""
+    text = GOLDEN.read_text() * 400 + "{broken ünïcode\n"
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(text)
+    path = tmp_path / name
+    path.write_bytes(encode(text))  # type: ignore[operator]
+    assert [line for _, line in SourceFile(path).lines()] == [
+        line for _, line in SourceFile(plain).lines()]
+
+    def read(source: Path) -> tuple[list[dict], list[tuple[int, str]]]:
+        chunks = list(detect(SourceFile(source)).read(SourceFile(source)))
+        return ([row for c in chunks if c.rows is not None for row in c.rows.to_pylist()],
+                [(r.line, r.reason) for c in chunks for r in c.rejects])
+
+    expected = read(plain)
+    assert len(expected[0]) == 800 and [line for line, _ in expected[1]] == [801]
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "1")
+    assert read(path) == expected
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 20_000)
+    assert read(path) == expected
+
+
+@pytest.mark.parametrize(("body", "why"), [(b"", "it is empty"),
+                                           (b"\n\n  \n", "it holds only blank lines")])
+def test_an_empty_file_named_is_an_error_that_says_so(tmp_path: Path, body: bytes,
+                                                      why: str) -> None:
+    path = tmp_path / "today.jsonl"
+    path.write_bytes(body)
+    with pytest.raises(UnknownFormatError, match=f"of {path}: {why}"):
+        detect(SourceFile(path))

@@ -11,6 +11,9 @@ def detect(source: SourceFile) -> Reader:
     """The reader for ``source``; raises naming the file and the fix when none or several fit."""
     head = source.head()
     known = readers()
+    if not head.strip():
+        raise UnknownFormatError(str(source.path), known,
+                                 "it is empty" if not head else "it holds only blank lines")
     claims = [r for r in known.values() if r.sniff(head)]
     if not claims:
         raise UnknownFormatError(str(source.path), known)

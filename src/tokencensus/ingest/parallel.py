@@ -104,15 +104,16 @@ def byte_blocks(source: SourceFile, size: int | None = None) -> Iterator[tuple[i
         yield line, rest
 
 
-def file_ranges(path: Path, size: int | None = None) -> Iterator[tuple[int, int]]:
-    """(start, end) byte offsets of runs of whole lines, about ``size`` bytes each.
+def file_ranges(path: Path, size: int | None = None,
+                start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) byte offsets of runs of whole lines, about ``size`` bytes each, from
+    ``start`` (past a byte order mark).
 
     For an uncompressed file only: the cuts are found by reading a little past each
     ``size`` bytes, so the main process never reads the file's body.
     """
     size = size or BLOCK_BYTES
     total = path.stat().st_size
-    start = 0
     with open(path, "rb") as f:
         while start < total:
             end = _line_start_from(f, start + size, total)
@@ -221,7 +222,7 @@ def map_blocks(
             yield map_block(block, want_text)
         return
     with ProcessPoolExecutor(max_workers=count, mp_context=_context(map_block)) as pool:
-        if source.compressed():
+        if source.sequential():
             yield from _in_order(
                 (pool.submit(_map_byte_block, map_block, first, blob, want_text)
                  for first, blob in byte_blocks(source)), 2 * count)
@@ -231,7 +232,9 @@ def map_blocks(
         lines_before = 0
         for mapped in _in_order(
                 (pool.submit(_map_file_range, map_block, source.path, identity, start, end,
-                             want_text) for start, end in file_ranges(source.path)), 2 * count):
+                             want_text)
+                 for start, end in file_ranges(source.path, start=source.text_start())),
+                2 * count):
             if mapped is None:
                 raise UnreadablePathError(str(source.path), "it changed while being read "
                                           "(rotated or truncated); ingest it once it is complete")

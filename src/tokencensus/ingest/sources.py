@@ -6,6 +6,7 @@ named ``.jsonl`` still reads.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import glob
 import gzip
@@ -17,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
 
@@ -40,11 +41,12 @@ class SourceFile:
 
     @contextlib.contextmanager
     def stream(self) -> Iterator[BinaryIO]:
-        """The file's bytes, decompressed; closes everything it opened.
+        """The file's bytes, decompressed and as UTF-8; closes everything it opened.
 
-        Compressed data that is damaged or ends mid-stream (a copy cut short, a log
-        still being compressed) is an error naming the file while it is read, not
-        lines silently missing from its end.
+        A byte order mark is dropped, and UTF-16 text (what PowerShell's ``>`` writes) is
+        re-encoded as UTF-8. Compressed data that is damaged or ends mid-stream (a copy
+        cut short, a log still being compressed) is an error naming the file while it is
+        read, not lines silently missing from its end.
         """
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
@@ -61,11 +63,11 @@ class SourceFile:
                 opened = io.BufferedReader(  # type: ignore[assignment]
                     zstandard.ZstdDecompressor().stream_reader(raw))  # type: ignore[arg-type]
             else:
-                yield raw
+                yield _as_utf8(raw)
                 return
             try:
                 with opened:
-                    yield opened  # type: ignore[misc]
+                    yield _as_utf8(opened)  # type: ignore[arg-type]
             except (EOFError, OSError, zlib.error, zstandard.ZstdError) as e:
                 if isinstance(e, OSError) and not isinstance(e, gzip.BadGzipFile):
                     raise
@@ -73,10 +75,22 @@ class SourceFile:
                                  f"ends early ({e}). {_COPY_AGAIN}") from None
 
     def compressed(self) -> bool:
-        """True for gzip or zstd bytes on disk (which can only be read from the start)."""
+        """True for gzip or zstd bytes on disk."""
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
         return magic.startswith(_GZIP_MAGIC) or _is_zstd(magic)
+
+    def sequential(self) -> bool:
+        """True when the bytes on disk are not the lines themselves (compressed, or UTF-16
+        text), so the file can only be read from its start."""
+        with open(self.path, "rb") as raw:
+            magic = raw.read(4)
+        return magic.startswith(_GZIP_MAGIC) or _is_zstd(magic) or magic[:2] in _UTF16_BOMS
+
+    def text_start(self) -> int:
+        """Where the text of an uncompressed UTF-8 file starts: after its byte order mark."""
+        with open(self.path, "rb") as raw:
+            return len(_UTF8_BOM) if raw.read(len(_UTF8_BOM)) == _UTF8_BOM else 0
 
     def head(self, size: int = HEAD_BYTES) -> bytes:
         with self.stream() as f:
@@ -94,6 +108,44 @@ class SourceFile:
             while block := f.read(1 << 20):
                 digest.update(block)
         return digest.hexdigest()
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _as_utf8(f: BinaryIO) -> BinaryIO:
+    """``f`` past a UTF-8 byte order mark, or UTF-16 text re-encoded as UTF-8."""
+    start = f.peek(4)[:4]  # type: ignore[attr-defined]
+    if start.startswith(_UTF8_BOM):
+        f.read(len(_UTF8_BOM))
+    elif start[:2] in _UTF16_BOMS:
+        return io.BufferedReader(_Utf16AsUtf8(f), 1 << 16)  # type: ignore[return-value]
+    return f
+
+
+class _Utf16AsUtf8(io.RawIOBase):
+    """UTF-16 text (with its byte order mark) as a stream of UTF-8 bytes; a broken code
+    unit becomes U+FFFD, like any flaw outside the fields a reader uses."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self._text = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._f = f
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out:
+            data = self._f.read(1 << 16)
+            self._out = memoryview(self._text.decode(data, final=not data).encode())
+            if not data and not self._out:
+                return 0
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
 
 
 _ZSTD_FRAME = 0xFD2FB528
