@@ -76,3 +76,23 @@ def test_damaged_lines_never_crash_and_every_record_is_accounted_for(
             assert 1 <= reject.line <= most_lines, reject
             assert reject.reason and re.fullmatch(r"[0-9a-f]{64}", reject.record_sha256)
     assert rows + rejects == read
+
+
+@pytest.mark.parametrize("name", ["langfuse", "helicone"])
+def test_a_damaged_first_line_does_not_turn_a_jsonl_export_into_csv(tmp_path: Path,
+                                                                    name: str) -> None:
+    """These readers also read CSV exports; one bad first record must cost that record
+    only, not send every line through the CSV reader."""
+    lines = [line for line in (DATA / name).glob("*.jsonl").__next__().read_bytes()
+             .splitlines() if line.strip()]
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b"\n".join([b"\xff" + lines[0][5:], *lines[1:]]) + b"\n")
+    intact = tmp_path / "intact.jsonl"
+    intact.write_bytes(b"\n".join(lines[1:]) + b"\n")
+    reader = get_reader(name)
+    chunks = list(reader.read(SourceFile(path)))
+    assert [r.line for c in chunks for r in c.rejects] == [1]
+    assert [r.reason.startswith("invalid JSON") for c in chunks for r in c.rejects] == [True]
+    rows = sum(c.rows.num_rows for c in chunks if c.rows is not None)
+    assert rows == sum(c.rows.num_rows for c in reader.read(SourceFile(intact))
+                       if c.rows is not None) > 0

@@ -260,6 +260,18 @@ def user_of(call: Call, *keys: str) -> str | None:
     return None
 
 
+def export_is_json(source: SourceFile) -> bool:
+    """True for a JSON export (document or JSONL), False for CSV: its first line opens a
+    JSON value, or (the first record damaged) most lines of its head do, which no CSV
+    export's rows do (a JSON cell is quoted)."""
+    lines = [line.strip() for line in source.head(16 * 1024).splitlines()[:-1] or [b""]]
+    lines = [line for line in lines if line]
+    if not lines:
+        return source.head(4096).lstrip().startswith((b"{", b"["))
+    opening = [line.startswith((b"{", b"[")) for line in lines]
+    return opening[0] or 2 * sum(opening) > len(opening)
+
+
 def export_is_jsonl(source: SourceFile) -> bool:
     """True when a JSON export has one record (or one API page) per line.
 

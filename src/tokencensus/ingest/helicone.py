@@ -65,7 +65,13 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
-from tokencensus.ingest.common_llm import add, content_text, json_cells, read_export
+from tokencensus.ingest.common_llm import (
+    add,
+    content_text,
+    export_is_json,
+    json_cells,
+    read_export,
+)
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import finish_reason, message_text
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
@@ -258,7 +264,7 @@ class HeliconeReader(Reader):
             csv_header(head))
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
-        if source.head(4096).lstrip().startswith((b"{", b"[")):
+        if export_is_json(source):
             yield from read_export(self.name, source, "data", _requests, map_request, want_text)
             return
         with source.stream() as stream:

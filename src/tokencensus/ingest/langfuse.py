@@ -69,7 +69,7 @@ import msgspec
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
-from tokencensus.ingest.common_llm import SKIP, json_cells, read_export
+from tokencensus.ingest.common_llm import SKIP, export_is_json, json_cells, read_export
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import message_text
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
@@ -306,7 +306,7 @@ class LangfuseReader(Reader):
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
         head = source.head(4096)
-        if head.lstrip().startswith((b"{", b"[")):
+        if export_is_json(source):
             # The UI's trace download is {"trace": {...}, "observations": [...]}; API pages
             # hold their observations under "data".
             key = "observations" if b'"observations"' in head and b'"data"' not in head else "data"
