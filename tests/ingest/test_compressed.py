@@ -31,7 +31,7 @@ def test_concatenated_zstd_frames_read_whole(tmp_path: Path) -> None:
     plain = zstandard.ZstdCompressor().compress
     checked = zstandard.ZstdCompressor(write_checksum=True, write_content_size=False).compress
     path.write_bytes(SKIPPABLE + plain(BODY[:half]) + SKIPPABLE + checked(BODY[half:]))
-    assert SourceFile(path).compressed()  # a skippable frame first, as pzstd writes
+    assert SourceFile(path).sequential()  # a skippable frame first, as pzstd writes
     with SourceFile(path).stream() as f:
         assert f.read() == BODY
     assert [line for _, line in SourceFile(path).lines()] == BODY.splitlines(keepends=True)
@@ -85,6 +85,12 @@ def test_a_cut_short_file_among_many_fails_the_ingest_clearly(
     ("bom.jsonl.gz", lambda text: gzip.compress(b"\xef\xbb\xbf" + text.encode())),
     ("utf16.jsonl.zst", lambda text: zstandard.ZstdCompressor().compress(
         text.encode("utf-16"))),
+    ("utf32.jsonl", lambda text: text.encode("utf-32")),
+    # a first gzip member or zstd frame too short to show the whole mark
+    ("bom-split.jsonl.gz", lambda text: gzip.compress(b"\xef")
+     + gzip.compress(b"\xbb\xbf" + text.encode())),
+    ("utf16-split.jsonl.zst", lambda text: zstandard.ZstdCompressor().compress(b"\xff")
+     + zstandard.ZstdCompressor().compress(text.encode("utf-16")[1:])),
 ])
 def test_byte_order_marks_and_utf16_read_as_utf8(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
@@ -114,10 +120,11 @@ def test_byte_order_marks_and_utf16_read_as_utf8(tmp_path: Path,
 
 
 @pytest.mark.parametrize(("body", "why"), [(b"", "it is empty"),
-                                           (b"\n\n  \n", "it holds only blank lines")])
+                                           (b"\n\n  \n", "it holds only blank lines"),
+                                           (b"\n" * 70_000 + b"{}\n", "Known formats")])
 def test_an_empty_file_named_is_an_error_that_says_so(tmp_path: Path, body: bytes,
                                                       why: str) -> None:
     path = tmp_path / "today.jsonl"
     path.write_bytes(body)
-    with pytest.raises(UnknownFormatError, match=f"of {path}: {why}"):
+    with pytest.raises(UnknownFormatError, match=f"of {path}[:.] {why}"):
         detect(SourceFile(path))

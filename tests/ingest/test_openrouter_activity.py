@@ -115,9 +115,13 @@ def test_splitter_streams_records_across_block_boundaries(monkeypatch: pytest.Mo
     assert [line for line, _, _ in got] == [6, 19]
     top_level = list(json_array_records(io.BytesIO(orjson.dumps([ITEM, ITEM])), None))
     assert len(top_level) == 2
-    # An object document has no top-level array; under a missing key nothing is a record.
-    assert list(json_array_records(io.BytesIO(orjson.dumps(ITEM)), None)) == []
-    assert list(json_array_records(io.BytesIO(orjson.dumps({"rows": [ITEM]})), "data")) == []
+    # An object document has no top-level array, and this one no "data" key: never an
+    # empty read, but one reject saying what was looked for.
+    for doc, key, what in ((ITEM, None, "no top-level array"),
+                           ({"rows": [ITEM]}, "data", 'no "data" array')):
+        ((line, _, bad),) = json_array_records(io.BytesIO(orjson.dumps(doc)), key)
+        assert line == 1 and isinstance(bad, BadRecord) and what in bad.reason
+    assert list(json_array_records(io.BytesIO(b'{"data": [], "meta": {}}'), "data")) == []
 
 
 def test_truncated_document_quarantines_the_open_record() -> None:

@@ -35,7 +35,15 @@ import orjson
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, RecordError, TextFilter
 from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
-from tokencensus.ingest.tabular import BadRecord, Mapper, chunks, json_array_records, one_chunk
+from tokencensus.ingest.tabular import (
+    BadRecord,
+    Mapper,
+    chunks,
+    csv_header,
+    json_array_records,
+    one_chunk,
+    one_value_per_line,
+)
 from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_obj, get_str, get_ts, loads
 
 #: Envelope keys holding the time of the call, in order of preference.
@@ -260,37 +268,21 @@ def user_of(call: Call, *keys: str) -> str | None:
     return None
 
 
-def export_is_json(source: SourceFile) -> bool:
-    """True for a JSON export (document or JSONL), False for CSV: its first line opens a
-    JSON value, or (the first record damaged) most lines of its head do, which no CSV
-    export's rows do (a JSON cell is quoted)."""
-    lines = [line.strip() for line in source.head(16 * 1024).splitlines()[:-1] or [b""]]
-    lines = [line for line in lines if line]
-    if not lines:
-        return source.head(4096).lstrip().startswith((b"{", b"["))
-    opening = [line.startswith((b"{", b"[")) for line in lines]
-    return opening[0] or 2 * sum(opening) > len(opening)
+def export_is_csv(source: SourceFile, columns: frozenset[str]) -> bool:
+    """True when the export's first line is a CSV header naming ``columns``.
+
+    Not "the first byte is no brace": a JSONL export whose first record is damaged
+    must still be read as JSON, costing that one record, and a CSV export's rows may
+    hold JSON across several lines (a request body per line), so lines are no guide.
+    """
+    return columns <= set(csv_header(source.head(16 * 1024)))
 
 
 def export_is_jsonl(source: SourceFile) -> bool:
-    """True when a JSON export has one record (or one API page) per line.
-
-    Otherwise it is one document: an array of records, or a pretty-printed page. A
-    first line that does not parse but ends like an object is a broken JSONL record.
-    """
-    if source.head(4096).lstrip().startswith(b"["):
-        return False
-    first = b""
-    with source.stream() as f:
-        for line in f:  # a JSONL file's first record, or a document's opening line
-            if line.strip():
-                first = line.strip()
-                break
-    try:
-        orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return first.endswith(b"}")
-    return True
+    """True when a JSON export has one record (or one API page) per line; otherwise it is
+    one document, an array of records or a (pretty-printed) page (see
+    :func:`~tokencensus.ingest.tabular.one_value_per_line`)."""
+    return not source.head(4096).lstrip().startswith(b"[") and one_value_per_line(source)
 
 
 def document_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:

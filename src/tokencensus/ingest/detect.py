@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from tokencensus.errors import InputError, UnknownFormatError
 from tokencensus.ingest.base import Reader, readers
-from tokencensus.ingest.sources import SourceFile
+from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
 
 
 def detect(source: SourceFile) -> Reader:
     """The reader for ``source``; raises naming the file and the fix when none or several fit."""
     head = source.head()
     known = readers()
-    if not head.strip():
-        raise UnknownFormatError(str(source.path), known,
-                                 "it is empty" if not head else "it holds only blank lines")
+    if not head:
+        raise UnknownFormatError(str(source.path), known, "it is empty")
+    if not head.strip() and len(head) < HEAD_BYTES:  # the whole file, not only its head
+        raise UnknownFormatError(str(source.path), known, "it holds only blank lines")
     claims = [r for r in known.values() if r.sniff(head)]
     if not claims:
         raise UnknownFormatError(str(source.path), known)

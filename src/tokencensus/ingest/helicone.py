@@ -68,7 +68,7 @@ from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
 from tokencensus.ingest.common_llm import (
     add,
     content_text,
-    export_is_json,
+    export_is_csv,
     json_cells,
     read_export,
 )
@@ -242,6 +242,10 @@ def _requests(records: Iterator[tuple[int, bytes, Any]]) -> Iterator[tuple[int, 
     """Drop Helicone's events: they are not requests, so not records read."""
     return (item for item in records if not _is_event(item[2]))
 
+#: The header columns that make a Helicone export CSV.
+_CSV_COLUMNS = frozenset({"response_id", "request_created_at", "prompt_tokens",
+                          "completion_tokens"})
+
 
 class HeliconeReader(Reader):
     name: ClassVar[str] = "helicone"
@@ -260,11 +264,10 @@ class HeliconeReader(Reader):
             # Bodies (--include-body) may push every other key past the head.
             return b'"response_id"' in head and (
                 b'"request_created_at"' in head or b'"response_body"' in head)
-        return {"response_id", "request_created_at", "prompt_tokens", "completion_tokens"} <= set(
-            csv_header(head))
+        return set(csv_header(head)) >= _CSV_COLUMNS
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
-        if export_is_json(source):
+        if not export_is_csv(source, _CSV_COLUMNS):
             yield from read_export(self.name, source, "data", _requests, map_request, want_text)
             return
         with source.stream() as stream:

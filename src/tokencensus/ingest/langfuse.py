@@ -69,7 +69,7 @@ import msgspec
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, Reader, RecordError, TextFilter
-from tokencensus.ingest.common_llm import SKIP, export_is_json, json_cells, read_export
+from tokencensus.ingest.common_llm import SKIP, export_is_csv, json_cells, read_export
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.spans import message_text
 from tokencensus.ingest.tabular import chunks, csv_header, csv_records
@@ -97,6 +97,7 @@ _JSON_COLUMNS = (
     "totalCost", "calculatedTotalCost", "toolDefinitionsCount", "toolCallsCount",
 )
 _CORE_KEYS = (b'"parentObservationId"', b'"traceId"', b'"startTime"')
+_CSV_COLUMNS = frozenset({"id", "traceId", "type", "startTime", "parentObservationId"})
 #: Fast-path types: the values get_str / get_ts / get_int and get_float take unchanged.
 _Name = str | TypedInt | None
 _Time = str | TypedInt | float | None
@@ -301,12 +302,11 @@ class LangfuseReader(Reader):
         first = head.lstrip()
         if first.startswith((b"{", b"[")):
             return all(key in head for key in _CORE_KEYS)
-        return {"id", "traceId", "type", "startTime", "parentObservationId"} <= set(
-            csv_header(head))
+        return set(csv_header(head)) >= _CSV_COLUMNS
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
         head = source.head(4096)
-        if export_is_json(source):
+        if not export_is_csv(source, _CSV_COLUMNS):
             # The UI's trace download is {"trace": {...}, "observations": [...]}; API pages
             # hold their observations under "data".
             key = "observations" if b'"observations"' in head and b'"data"' not in head else "data"

@@ -43,10 +43,10 @@ class SourceFile:
     def stream(self) -> Iterator[BinaryIO]:
         """The file's bytes, decompressed and as UTF-8; closes everything it opened.
 
-        A byte order mark is dropped, and UTF-16 text (what PowerShell's ``>`` writes) is
-        re-encoded as UTF-8. Compressed data that is damaged or ends mid-stream (a copy
-        cut short, a log still being compressed) is an error naming the file while it is
-        read, not lines silently missing from its end.
+        A byte order mark is dropped, and UTF-16 text (what PowerShell's ``>`` writes) or
+        UTF-32 text with its byte order mark is re-encoded as UTF-8. Compressed data that
+        is damaged or ends mid-stream (a copy cut short, a log still being compressed) is
+        an error naming the file while it is read, not lines silently missing from its end.
         """
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
@@ -74,18 +74,13 @@ class SourceFile:
                 raise InputError(f"Cannot read {self.path}: its {kind} data is damaged or "
                                  f"ends early ({e}). {_COPY_AGAIN}") from None
 
-    def compressed(self) -> bool:
-        """True for gzip or zstd bytes on disk."""
-        with open(self.path, "rb") as raw:
-            magic = raw.read(4)
-        return magic.startswith(_GZIP_MAGIC) or _is_zstd(magic)
-
     def sequential(self) -> bool:
         """True when the bytes on disk are not the lines themselves (compressed, or UTF-16
-        text), so the file can only be read from its start."""
+        or UTF-32 text), so the file can only be read from its start."""
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
-        return magic.startswith(_GZIP_MAGIC) or _is_zstd(magic) or magic[:2] in _UTF16_BOMS
+        return (magic.startswith(_GZIP_MAGIC) or _is_zstd(magic)
+                or any(magic.startswith(bom) for bom, _ in _WIDE_BOMS))
 
     def text_start(self) -> int:
         """Where the text of an uncompressed UTF-8 file starts: after its byte order mark."""
@@ -111,25 +106,57 @@ class SourceFile:
 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: Byte order marks of the other Unicode encodings (UTF-32 first: its LE mark begins
+#: with UTF-16's), and the codec that reads the text after them.
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 def _as_utf8(f: BinaryIO) -> BinaryIO:
-    """``f`` past a UTF-8 byte order mark, or UTF-16 text re-encoded as UTF-8."""
+    """``f`` past a UTF-8 byte order mark, or UTF-16/32 text re-encoded as UTF-8."""
     start = f.peek(4)[:4]  # type: ignore[attr-defined]
+    if len(start) < 4 and start:  # a short first gzip member or zstd frame: read on
+        start = f.read(len(start))
+        while len(start) < 4 and (more := f.read(4 - len(start))):
+            start += more
+        f = io.BufferedReader(_Prefixed(start, f))  # type: ignore[assignment]
     if start.startswith(_UTF8_BOM):
         f.read(len(_UTF8_BOM))
-    elif start[:2] in _UTF16_BOMS:
-        return io.BufferedReader(_Utf16AsUtf8(f), 1 << 16)  # type: ignore[return-value]
+        return f
+    for bom, codec in _WIDE_BOMS:
+        if start.startswith(bom):
+            return io.BufferedReader(_Reencoded(f, codec), 1 << 16)  # type: ignore[return-value]
     return f
 
 
-class _Utf16AsUtf8(io.RawIOBase):
-    """UTF-16 text (with its byte order mark) as a stream of UTF-8 bytes; a broken code
-    unit becomes U+FFFD, like any flaw outside the fields a reader uses."""
+class _Prefixed(io.RawIOBase):
+    """``prefix`` (bytes already read from ``f``), then the rest of ``f``."""
 
-    def __init__(self, f: BinaryIO) -> None:
-        self._text = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    def __init__(self, prefix: bytes, f: BinaryIO) -> None:
+        self._prefix = prefix
+        self._f = f
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._f.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+class _Reencoded(io.RawIOBase):
+    """Text in ``codec`` (UTF-16 or UTF-32, with its byte order mark) as a stream of UTF-8
+    bytes; a broken code unit becomes U+FFFD, like any flaw outside the fields a reader
+    uses."""
+
+    def __init__(self, f: BinaryIO, codec: str) -> None:
+        self._text = codecs.getincrementaldecoder(codec)(errors="replace")
         self._f = f
         self._out = memoryview(b"")
 

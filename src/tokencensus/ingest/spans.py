@@ -30,7 +30,7 @@ import orjson
 
 from tokencensus.ingest.base import Chunk, Reader, RecordError
 from tokencensus.ingest.sources import SourceFile
-from tokencensus.ingest.tabular import BadRecord, RawRecord, chunks, one_chunk
+from tokencensus.ingest.tabular import BadRecord, RawRecord, chunks, one_chunk, one_value_per_line
 from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_str, loads
 
 #: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
@@ -145,7 +145,7 @@ def any_value(value: Any) -> Any:
         if key == "intValue":
             try:
                 return int(v)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
                 raise RecordError(f"intValue: expected an integer, got {v!r:.60}") from None
         if key == "boolValue" and not isinstance(v, bool):
             raise RecordError(f"boolValue: expected true or false, got {v!r:.60}")
@@ -201,13 +201,9 @@ def _list(obj: Any, key: str, path: str) -> list[Any]:
 
 
 def otlp_is_jsonl(source: SourceFile) -> bool:
-    """True for JSONL of export requests (its first line parses alone), not one document."""
-    first = source.head(HEAD_PROBE).lstrip().split(b"\n", 1)[0]
-    try:
-        orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return False
-    return True
+    """True for JSONL of export requests, not one document (see
+    :func:`~tokencensus.ingest.tabular.one_value_per_line`)."""
+    return one_value_per_line(source, HEAD_PROBE)
 
 
 def decode_line(raw: bytes) -> Any:

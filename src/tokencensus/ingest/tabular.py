@@ -34,6 +34,7 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, RecordError, Reject, RowBuilder, TextFilter
+from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
 from tokencensus.ingest.validate import loads, validate
 
 #: Rows per yielded chunk: large enough to amortize the store's per-batch cost, small
@@ -205,6 +206,11 @@ def json_array_records(
             if item_start >= 0:
                 yield item_line, buf[item_start:], BadRecord(
                     "truncated JSON: the document ends inside a record")
+            elif array_depth == -1:  # never silently nothing: say what was looked for
+                what = f'no "{key}" array' if key is not None else "no top-level array"
+                yield 1, buf[-4096:], BadRecord(
+                    f"no records: the JSON document holds {what} of records (a JSONL file "
+                    "whose first lines are damaged reads as one document; repair them)")
             return
         # Keep only what an open record or an unfinished string still needs.
         keep = item_start if item_start >= 0 else stop_at
@@ -212,6 +218,38 @@ def json_array_records(
         buf, counted, pos = buf[keep:], 0, stop_at - keep
         if item_start >= 0:
             item_start = 0
+
+
+def one_value_per_line(source: SourceFile, head_bytes: int = HEAD_BYTES) -> bool:
+    """Whether ``source`` is JSONL rather than one JSON document.
+
+    Its first line parses alone, or ends like a record (a damaged first record), or at
+    least half of the next whole lines in the head are JSON objects of their own, which
+    a pretty-printed document's lines are not. A damaged first line or two must cost
+    those lines, not have the whole file read as one broken document.
+    """
+    head = source.head(head_bytes).lstrip()
+    lines = [line.strip() for line in head.split(b"\n")]
+    whole = [line for line in (lines if head.endswith(b"\n") else lines[:-1]) if line]
+    if not whole and head:  # a first line longer than the head: read it whole
+        with source.stream() as f:
+            whole = [next((line.strip() for line in f if line.strip()), b"")]
+    try:
+        orjson.loads(whole[0])
+        return True
+    except orjson.JSONDecodeError:
+        if whole[0].endswith(b"}"):
+            return True
+    rest = whole[1:]
+    objects = sum(isinstance(_object_or_none(line), dict) for line in rest)
+    return objects > 0 and 2 * objects >= len(rest)
+
+
+def _object_or_none(line: bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _parse(raw: bytes) -> Any:
