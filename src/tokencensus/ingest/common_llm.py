@@ -275,7 +275,7 @@ def export_is_csv(source: SourceFile, columns: frozenset[str]) -> bool:
     must still be read as JSON, costing that one record, and a CSV export's rows may
     hold JSON across several lines (a request body per line), so lines are no guide.
     """
-    return columns <= set(csv_header(source.head(16 * 1024)))
+    return columns <= set(csv_header(source.head()))
 
 
 def export_is_jsonl(source: SourceFile) -> bool:
@@ -285,7 +285,8 @@ def export_is_jsonl(source: SourceFile) -> bool:
     return not source.head(4096).lstrip().startswith(b"[") and one_value_per_line(source)
 
 
-def document_records(source: SourceFile, key: str) -> Iterator[tuple[int, bytes, Any]]:
+def document_records(source: SourceFile,
+                     key: str | tuple[str, ...]) -> Iterator[tuple[int, bytes, Any]]:
     """``(line, raw, record)`` of a JSON export written as one document: an array of
     records (``[{...}, ...]``), or an API page holding them under ``key``
     (``{"data": [...], "meta": {...}}``), streamed by
@@ -312,7 +313,8 @@ class _Mapped:
         self.result = result
 
 
-def export_line_records(line: int, raw: bytes, key: str, fast: FastMapper | None = None,
+def export_line_records(line: int, raw: bytes, key: str | tuple[str, ...],
+                        fast: FastMapper | None = None,
                         want_text: TextFilter | None = None
                         ) -> Iterator[tuple[int, bytes, Any]]:
     """Records of one JSONL line: the line's object, or the records of the API page it holds
@@ -335,7 +337,9 @@ def export_line_records(line: int, raw: bytes, key: str, fast: FastMapper | None
     except orjson.JSONDecodeError as e:
         yield line, raw, BadRecord(f"invalid JSON: {e}")
         return
-    page = obj.get(key) if isinstance(obj, dict) else None
+    keys = (key,) if isinstance(key, str) else key
+    page = next((obj[k] for k in keys if isinstance(obj.get(k), list)), None) if isinstance(
+        obj, dict) else None
     if isinstance(page, list):
         yield from ((line, orjson.dumps(r), r) for r in page if isinstance(r, dict))
     else:
@@ -346,7 +350,7 @@ def export_line_records(line: int, raw: bytes, key: str, fast: FastMapper | None
 RecordFilter = Callable[[Iterator[tuple[int, bytes, Any]]], Iterator[tuple[int, bytes, Any]]]
 
 
-def export_block(fmt: str, key: str, keep: RecordFilter, mapper: Mapper,
+def export_block(fmt: str, key: str | tuple[str, ...], keep: RecordFilter, mapper: Mapper,
                  lines: list[tuple[int, bytes]], want_text: TextFilter | None,
                  fast: FastMapper | None = None) -> Chunk:
     """One block of a JSONL export as a chunk: what ``map_blocks`` runs in a worker, with
@@ -361,9 +365,9 @@ def _premapped(mapper: Mapper, obj: Any,
     return obj.result if type(obj) is _Mapped else mapper(obj, want_text)
 
 
-def read_export(fmt: str, source: SourceFile, key: str, keep: RecordFilter, mapper: Mapper,
-                want_text: TextFilter | None, fast: FastMapper | None = None
-                ) -> Iterator[Chunk]:
+def read_export(fmt: str, source: SourceFile, key: str | tuple[str, ...], keep: RecordFilter,
+                mapper: Mapper, want_text: TextFilter | None,
+                fast: FastMapper | None = None) -> Iterator[Chunk]:
     """Chunks of a JSON export; a JSONL one is mapped block by block on every core, by
     ``fast`` where it can."""
     from tokencensus.ingest.parallel import map_blocks

@@ -305,13 +305,12 @@ class LangfuseReader(Reader):
         return set(csv_header(head)) >= _CSV_COLUMNS
 
     def read(self, source: SourceFile, want_text: TextFilter | None = None) -> Iterator[Chunk]:
-        head = source.head(4096)
         if not export_is_csv(source, _CSV_COLUMNS):
             # The UI's trace download is {"trace": {...}, "observations": [...]}; API pages
-            # hold their observations under "data".
-            key = "observations" if b'"observations"' in head and b'"data"' not in head else "data"
-            yield from read_export(self.name, source, key, _generations, map_observation,
-                                   want_text, map_line_fast)
+            # hold their observations under "data". The document's own top-level key
+            # decides (a trace's input may say "data" anywhere).
+            yield from read_export(self.name, source, ("data", "observations"), _generations,
+                                   map_observation, want_text, map_line_fast)
             return
         with source.stream() as stream:
             yield from chunks(self.name, _generations(csv_records(stream)), map_csv_row,

@@ -223,6 +223,8 @@ def otlp_requests(source: SourceFile) -> Iterator[tuple[int, bytes, Any]]:
         return
     with source.stream() as f:
         data = f.read(MAX_DOCUMENT_BYTES + 1)
+    if not data.strip():
+        return  # an empty file holds no request
     if len(data) > MAX_DOCUMENT_BYTES:
         yield 1, data[:4096], RecordError(
             f"one JSON document over {MAX_DOCUMENT_BYTES >> 20} MiB; export OTLP as JSONL "
@@ -335,7 +337,7 @@ def attr_int(attrs: dict[str, Any], *keys: str) -> int | None:
         if value is not None:
             if type(value) is int and 0 <= value < INT64_LIMIT:
                 return value
-            if isinstance(value, str) and value.isdigit():
+            if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
                 value = int(value)  # OTLP/JSON int64 as a string
             return get_int({key: value}, key, key)
     return None

@@ -148,16 +148,18 @@ _QUOTE, _OPEN_ARRAY, _OPEN_OBJECT, _CLOSE_OBJECT = ord('"'), ord("["), ord("{"),
 
 
 def json_array_records(
-    stream: BinaryIO, key: str | None
+    stream: BinaryIO, key: str | tuple[str, ...] | None
 ) -> Iterator[tuple[int, bytes, Any]]:
-    """``(line, raw, object)`` for each object in the array under top-level ``key``.
+    """``(line, raw, object)`` for each object in the array under top-level ``key`` (the
+    first of several keys whose array the document holds).
 
     ``key=None`` reads a document that is itself an array. Objects that do not
     parse come back as :class:`BadRecord`; a document cut off inside an object
     yields that object as a :class:`BadRecord` too. Non-object elements of the
     array (numbers, strings) are not records of any format here and are skipped.
     """
-    want = None if key is None else orjson.dumps(key)
+    keys = () if key is None else (key,) if isinstance(key, str) else key
+    wanted = {orjson.dumps(k) for k in keys}
     buf = b""
     pos = 0            # next byte of buf to scan
     line = 1           # line number at buf[counted]; newlines are counted lazily, in C
@@ -168,6 +170,7 @@ def json_array_records(
     item_start = -1
     item_line = 0
     eof = False
+    opened = False     # a JSON object or array was seen: this is a document, not blank
     while True:
         if not eof:
             block = stream.read(_BLOCK)
@@ -184,8 +187,9 @@ def json_array_records(
                 if depth == 1 and key is not None:
                     last_key = tok
             elif first in (_OPEN_ARRAY, _OPEN_OBJECT):
+                opened = True
                 if first == _OPEN_ARRAY:
-                    if array_depth == -1 and depth == 1 and last_key == want:
+                    if array_depth == -1 and depth == 1 and last_key in wanted:
                         array_depth = 2
                     elif key is None and depth == 0 and array_depth == -1:
                         array_depth = 1
@@ -206,11 +210,11 @@ def json_array_records(
             if item_start >= 0:
                 yield item_line, buf[item_start:], BadRecord(
                     "truncated JSON: the document ends inside a record")
-            elif array_depth == -1:  # never silently nothing: say what was looked for
-                what = f'no "{key}" array' if key is not None else "no top-level array"
+            elif array_depth == -1 and opened:  # never silently nothing: say what is missing
+                what = (" or ".join(f'"{k}"' for k in keys) + " array" if keys
+                        else "top-level array")
                 yield 1, buf[-4096:], BadRecord(
-                    f"no records: the JSON document holds {what} of records (a JSONL file "
-                    "whose first lines are damaged reads as one document; repair them)")
+                    f"no records: the JSON document holds no {what} of records")
             return
         # Keep only what an open record or an unfinished string still needs.
         keep = item_start if item_start >= 0 else stop_at
@@ -220,29 +224,47 @@ def json_array_records(
             item_start = 0
 
 
+#: The longest line the JSONL check reads: a longer first line is a document's.
+LINE_CHECK_BYTES = 64 * 1024 * 1024
+
+
 def one_value_per_line(source: SourceFile, head_bytes: int = HEAD_BYTES) -> bool:
     """Whether ``source`` is JSONL rather than one JSON document.
 
-    Its first line parses alone, or ends like a record (a damaged first record), or at
-    least half of the next whole lines in the head are JSON objects of their own, which
-    a pretty-printed document's lines are not. A damaged first line or two must cost
-    those lines, not have the whole file read as one broken document.
+    Its first line parses alone, or ends like a record (a damaged first record), or more
+    than half of the next lines are JSON objects of their own, which a pretty-printed
+    document's lines are not. A damaged first line or two must cost those lines, not
+    have the whole file read as one broken document. Lines are taken from the head, or,
+    when it holds few whole ones (records with long bodies), read from the file, each up
+    to :data:`LINE_CHECK_BYTES`.
     """
-    head = source.head(head_bytes).lstrip()
+    head = source.head(head_bytes)
+    if not head.strip():
+        return False
     lines = [line.strip() for line in head.split(b"\n")]
     whole = [line for line in (lines if head.endswith(b"\n") else lines[:-1]) if line]
-    if not whole and head:  # a first line longer than the head: read it whole
-        with source.stream() as f:
-            whole = [next((line.strip() for line in f if line.strip()), b"")]
-    try:
-        orjson.loads(whole[0])
+    if len(whole) < 5:
+        whole = _first_lines(source, 5)
+    first, rest = whole[0], whole[1:]
+    if isinstance(_object_or_none(first), dict | list) or first.endswith(b"}"):
         return True
-    except orjson.JSONDecodeError:
-        if whole[0].endswith(b"}"):
-            return True
-    rest = whole[1:]
     objects = sum(isinstance(_object_or_none(line), dict) for line in rest)
-    return objects > 0 and 2 * objects >= len(rest)
+    return 2 * objects > len(rest)
+
+
+def _first_lines(source: SourceFile, count: int) -> list[bytes]:
+    """The first ``count`` non-blank lines, stripped; a line cut at LINE_CHECK_BYTES ends
+    in an ellipsis, so it neither parses nor ends like a record."""
+    lines: list[bytes] = []
+    with source.stream() as f:
+        while len(lines) < count and (line := f.readline(LINE_CHECK_BYTES)):
+            cut = len(line) == LINE_CHECK_BYTES and not line.endswith(b"\n")
+            if cut:
+                while (more := f.readline(LINE_CHECK_BYTES)) and not more.endswith(b"\n"):
+                    pass  # skip the rest of the long line
+            if line.strip():
+                lines.append(line.strip() + (b"..." if cut else b""))
+    return lines or [b""]
 
 
 def _object_or_none(line: bytes) -> Any:
