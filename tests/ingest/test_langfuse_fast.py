@@ -26,7 +26,7 @@ def every_prompt(_request_id: str) -> bool:
 
 def reference(raw: bytes) -> Any:
     """What the reference path makes of one line: SKIP, a record, or the RecordError."""
-    kept = list(_generations(export_line_records(1, raw, "data")))
+    kept = list(_generations(export_line_records(1, raw, ("data",))))
     if not kept:
         return SKIP
     ((_, _, obs),) = kept

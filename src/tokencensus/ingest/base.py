@@ -100,7 +100,6 @@ class RowBuilder:
     _DEFAULTS: ClassVar[dict[str, Any]] = {
         schema.REQUESTS_COUNT: 1, schema.TOKENS_ESTIMATED: False, schema.BATCH: "",
     }
-    _DERIVED: ClassVar[frozenset[str]] = frozenset({schema.MODEL, schema.TS})
 
     def __init__(self) -> None:
         self._records: list[dict[str, Any]] = []
@@ -115,30 +114,25 @@ class RowBuilder:
         if not records:
             return None
         n = len(records)
-        columns = _uniform_columns(records) or _columns_by_name(records)
-        arrays = []
-        for f in schema.REQUESTS:
-            name = f.name
-            if name in self._DERIVED:
-                arrays.append(None)
-                continue
-            values = columns.get(name)
-            default = self._DEFAULTS.get(name)
-            if values is None:
-                values = [default] * n
-            elif default is not None:
-                values = [v if v is not None else default for v in values]
-            arrays.append(pa.array(values, f.type))
+        columns: dict[str, Any] = _uniform_columns(records) or _columns_by_name(records)
         raw = columns.get(schema.MODEL_RAW) or [None] * n  # a generic mapping may have none
         resolved = {name: catalog.resolve(name) for name in set(raw)}
-        derived = {
-            schema.TS: pa.array([_micros(ts) for ts in columns[schema.TS]], pa.int64()),
-            schema.MODEL: pa.array([resolved[name] for name in raw], pa.string()),
-        }
+        columns[schema.MODEL] = [resolved[name] for name in raw]
+        columns[schema.TS] = pa.array([_micros(ts) for ts in columns[schema.TS]], pa.int64())
         records.clear()
         return pa.RecordBatch.from_arrays(
-            [a if a is not None else derived[f.name].cast(f.type)
-             for a, f in zip(arrays, schema.REQUESTS, strict=True)], schema=schema.REQUESTS)
+            [self._array(columns.get(f.name), f, n) for f in schema.REQUESTS],
+            schema=schema.REQUESTS)
+
+    def _array(self, values: Any, f: pa.Field, n: int) -> pa.Array:
+        if isinstance(values, pa.Array):
+            return values.cast(f.type)
+        default = self._DEFAULTS.get(f.name)
+        if values is None:
+            values = [default] * n
+        elif default is not None:
+            values = [v if v is not None else default for v in values]
+        return pa.array(values, f.type)
 
 
 def _uniform_columns(records: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]] | None:

@@ -282,7 +282,8 @@ def export_is_jsonl(source: SourceFile) -> bool:
     """True when a JSON export has one record (or one API page) per line; otherwise it is
     one document, an array of records or a (pretty-printed) page (see
     :func:`~tokencensus.ingest.tabular.one_value_per_line`)."""
-    return not source.head(4096).lstrip().startswith(b"[") and one_value_per_line(source)
+    head = source.head()
+    return not head.lstrip().startswith(b"[") and one_value_per_line(source, head)
 
 
 def document_records(source: SourceFile,
@@ -313,12 +314,12 @@ class _Mapped:
         self.result = result
 
 
-def export_line_records(line: int, raw: bytes, key: str | tuple[str, ...],
+def export_line_records(line: int, raw: bytes, keys: tuple[str, ...],
                         fast: FastMapper | None = None,
                         want_text: TextFilter | None = None
                         ) -> Iterator[tuple[int, bytes, Any]]:
     """Records of one JSONL line: the line's object, or the records of the API page it holds
-    under ``key`` (they share the page's line number).
+    under the first of ``keys`` it has (they share the page's line number).
 
     A line that does not parse is a :class:`~tokencensus.ingest.tabular.BadRecord`;
     non-object items of a page are skipped, as ``json_array_records`` skips them.
@@ -337,7 +338,6 @@ def export_line_records(line: int, raw: bytes, key: str | tuple[str, ...],
     except orjson.JSONDecodeError as e:
         yield line, raw, BadRecord(f"invalid JSON: {e}")
         return
-    keys = (key,) if isinstance(key, str) else key
     page = next((obj[k] for k in keys if isinstance(obj.get(k), list)), None) if isinstance(
         obj, dict) else None
     if isinstance(page, list):
@@ -350,13 +350,13 @@ def export_line_records(line: int, raw: bytes, key: str | tuple[str, ...],
 RecordFilter = Callable[[Iterator[tuple[int, bytes, Any]]], Iterator[tuple[int, bytes, Any]]]
 
 
-def export_block(fmt: str, key: str | tuple[str, ...], keep: RecordFilter, mapper: Mapper,
+def export_block(fmt: str, keys: tuple[str, ...], keep: RecordFilter, mapper: Mapper,
                  lines: list[tuple[int, bytes]], want_text: TextFilter | None,
                  fast: FastMapper | None = None) -> Chunk:
     """One block of a JSONL export as a chunk: what ``map_blocks`` runs in a worker, with
     the reader's settings bound by ``functools.partial``."""
     records = (r for line, raw in lines
-               for r in export_line_records(line, raw, key, fast, want_text))
+               for r in export_line_records(line, raw, keys, fast, want_text))
     return one_chunk(fmt, keep(records), partial(_premapped, mapper), want_text)
 
 
@@ -372,11 +372,12 @@ def read_export(fmt: str, source: SourceFile, key: str | tuple[str, ...], keep: 
     ``fast`` where it can."""
     from tokencensus.ingest.parallel import map_blocks
 
+    keys = (key,) if isinstance(key, str) else key
     if export_is_jsonl(source):
-        yield from map_blocks(partial(export_block, fmt, key, keep, mapper, fast=fast), source,
-                              want_text)
+        yield from map_blocks(partial(export_block, fmt, keys, keep, mapper, fast=fast),
+                              source, want_text)
     else:
-        yield from chunks(fmt, keep(document_records(source, key)), mapper, want_text)
+        yield from chunks(fmt, keep(document_records(source, keys)), mapper, want_text)
 
 
 def json_cells(row: dict[str, Any], columns: Collection[str]) -> dict[str, Any]:

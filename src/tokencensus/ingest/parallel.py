@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import pyarrow as pa
 
@@ -222,7 +222,8 @@ def map_blocks(
             yield map_block(block, want_text)
         return
     with ProcessPoolExecutor(max_workers=count, mp_context=_context(map_block)) as pool:
-        if source.sequential():
+        text_start = source.text_start()
+        if text_start is None:
             yield from _in_order(
                 (pool.submit(_map_byte_block, map_block, first, blob, want_text)
                  for first, blob in byte_blocks(source)), 2 * count)
@@ -233,7 +234,7 @@ def map_blocks(
         for mapped in _in_order(
                 (pool.submit(_map_file_range, map_block, source.path, identity, start, end,
                              want_text)
-                 for start, end in file_ranges(source.path, start=source.text_start())),
+                 for start, end in file_ranges(source.path, start=text_start)),
                 2 * count):
             if mapped is None:
                 raise UnreadablePathError(str(source.path), "it changed while being read "
@@ -243,7 +244,7 @@ def map_blocks(
             lines_before += newlines
 
 
-def map_files(reader: Reader, sources: list[SourceFile],
+def map_files(reader: Reader, sources: list[SourceFile] | list[Any],
               want_text: TextFilter | None) -> Iterator[tuple[int, Chunk]]:
     """``(index into sources, chunk)`` of every chunk of each of ``sources``, in order.
 
@@ -251,10 +252,12 @@ def map_files(reader: Reader, sources: list[SourceFile],
     ``reader.read``, several files to a worker task, since one small file repays no
     worker of its own. Readers that carry state from line to line (a Claude Code
     request spans lines) are parallel this way too. A lone file, or few bytes in all,
-    is read here (a big file then still maps its blocks on every core).
+    is read here (a big file then still maps its blocks on every core), as is a
+    source that is no file (a database).
     """
     count = workers()
-    sizes = [source.path.stat().st_size for source in sources]
+    files = all(isinstance(source, SourceFile) for source in sources)  # not a database
+    sizes = [source.path.stat().st_size for source in sources] if files else []
     if (count <= 1 or len(sources) < 2 or sum(sizes) < PARALLEL_MIN_BYTES
             or not _shippable(reader, want_text)):
         for index, source in enumerate(sources):
@@ -262,11 +265,10 @@ def map_files(reader: Reader, sources: list[SourceFile],
                 yield index, chunk
         return
     with ProcessPoolExecutor(max_workers=count, mp_context=_context(reader.read)) as pool:
-        tasks = _file_tasks(sizes, BLOCK_BYTES)
+        tasks = list(_file_tasks(sizes, BLOCK_BYTES))
         submitted = (pool.submit(_read_files, reader, sources[first:end], want_text)
                      for first, end in tasks)
-        for (first, end), chunks in zip(_file_tasks(sizes, BLOCK_BYTES),
-                                        _in_order(submitted, 2 * count), strict=True):
+        for (first, end), chunks in zip(tasks, _in_order(submitted, 2 * count), strict=True):
             for offset, chunk in enumerate(chunks):
                 yield min(first + offset, end - 1), chunk
 

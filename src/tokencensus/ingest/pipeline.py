@@ -19,7 +19,7 @@ from tokencensus.classify.pipeline import (
 )
 from tokencensus.classify.sampling import DEFAULT_RATE, selector
 from tokencensus.errors import InputError, UnknownFormatError
-from tokencensus.ingest.base import Chunk, Reader, TextFilter, get_reader, readers
+from tokencensus.ingest.base import Reader, TextFilter, get_reader, readers
 from tokencensus.ingest.detect import detect
 from tokencensus.ingest.sources import SourceFile, expand, is_url
 from tokencensus.store import BatchSummary, BatchWriter, Store
@@ -198,13 +198,8 @@ def _read_files(todo: list[tuple[int, Any]], reader: Reader, batch: BatchWriter,
 
     callback, total = progress
     sources = [source for _, source in todo]
-    if len(sources) == 1 and not isinstance(sources[0], SourceFile):
-        chunks: Iterator[tuple[int, Chunk]] = (
-            (0, chunk) for chunk in reader.read(sources[0], want_text if stage else None))
-    else:
-        chunks = map_files(reader, sources, want_text if stage else None)
     seen = [0] * len(sources)
-    for position, chunk in chunks:
+    for position, chunk in map_files(reader, sources, want_text if stage else None):
         name = str(sources[position].path)
         if chunk.rows is not None:
             batch.add_rows(chunk.rows)

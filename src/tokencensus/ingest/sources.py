@@ -74,18 +74,16 @@ class SourceFile:
                 raise InputError(f"Cannot read {self.path}: its {kind} data is damaged or "
                                  f"ends early ({e}). {_COPY_AGAIN}") from None
 
-    def sequential(self) -> bool:
-        """True when the bytes on disk are not the lines themselves (compressed, or UTF-16
-        or UTF-32 text), so the file can only be read from its start."""
+    def text_start(self) -> int | None:
+        """Where the UTF-8 lines start in the bytes on disk (after a byte order mark), or
+        None when the bytes are not the lines (compressed, or UTF-16 or UTF-32 text): such
+        a file can only be read from its start, through :meth:`stream`."""
         with open(self.path, "rb") as raw:
             magic = raw.read(4)
-        return (magic.startswith(_GZIP_MAGIC) or _is_zstd(magic)
-                or any(magic.startswith(bom) for bom, _ in _WIDE_BOMS))
-
-    def text_start(self) -> int:
-        """Where the text of an uncompressed UTF-8 file starts: after its byte order mark."""
-        with open(self.path, "rb") as raw:
-            return len(_UTF8_BOM) if raw.read(len(_UTF8_BOM)) == _UTF8_BOM else 0
+        if (magic.startswith(_GZIP_MAGIC) or _is_zstd(magic)
+                or any(magic.startswith(bom) for bom, _ in _WIDE_BOMS)):
+            return None
+        return len(_UTF8_BOM) if magic.startswith(_UTF8_BOM) else 0
 
     def head(self, size: int = HEAD_BYTES) -> bytes:
         with self.stream() as f:
@@ -115,49 +113,32 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
 def _as_utf8(f: BinaryIO) -> BinaryIO:
     """``f`` past a UTF-8 byte order mark, or UTF-16/32 text re-encoded as UTF-8."""
     start = f.peek(4)[:4]  # type: ignore[attr-defined]
+    taken = None  # bytes already read from f, when peek showed too few
     if len(start) < 4 and start:  # a short first gzip member or zstd frame: read on
-        start = f.read(len(start))
+        start = taken = f.read(len(start))
         while len(start) < 4 and (more := f.read(4 - len(start))):
-            start += more
-        f = io.BufferedReader(_Prefixed(start, f))  # type: ignore[assignment]
-    if start.startswith(_UTF8_BOM):
-        f.read(len(_UTF8_BOM))
+            start = taken = start + more
+    codec = next((codec for bom, codec in _WIDE_BOMS if start.startswith(bom)), None)
+    if codec is None and start.startswith(_UTF8_BOM):
+        if taken is None:
+            f.read(len(_UTF8_BOM))
+            return f
+        taken = taken[len(_UTF8_BOM):]
+    if codec is None and taken is None:
         return f
-    for bom, codec in _WIDE_BOMS:
-        if start.startswith(bom):
-            return io.BufferedReader(_Reencoded(f, codec), 1 << 16)  # type: ignore[return-value]
-    return f
+    return io.BufferedReader(_Recoded(f, taken or b"", codec), 1 << 16)  # type: ignore[return-value]
 
 
-class _Prefixed(io.RawIOBase):
-    """``prefix`` (bytes already read from ``f``), then the rest of ``f``."""
+class _Recoded(io.RawIOBase):
+    """``taken`` (bytes already read from ``f``), then the rest of ``f``; re-encoded from
+    ``codec`` (UTF-16 or UTF-32, with its byte order mark) to UTF-8 when one is given, a
+    broken code unit becoming U+FFFD, like any flaw outside the fields a reader uses."""
 
-    def __init__(self, prefix: bytes, f: BinaryIO) -> None:
-        self._prefix = prefix
+    def __init__(self, f: BinaryIO, taken: bytes, codec: str | None) -> None:
         self._f = f
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._prefix:
-            n = min(len(buffer), len(self._prefix))
-            buffer[:n] = self._prefix[:n]
-            self._prefix = self._prefix[n:]
-            return n
-        data = self._f.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
-
-
-class _Reencoded(io.RawIOBase):
-    """Text in ``codec`` (UTF-16 or UTF-32, with its byte order mark) as a stream of UTF-8
-    bytes; a broken code unit becomes U+FFFD, like any flaw outside the fields a reader
-    uses."""
-
-    def __init__(self, f: BinaryIO, codec: str) -> None:
-        self._text = codecs.getincrementaldecoder(codec)(errors="replace")
-        self._f = f
+        self._taken = taken
+        self._decoder = (codecs.getincrementaldecoder(codec)(errors="replace")
+                         if codec else None)
         self._out = memoryview(b"")
 
     def readable(self) -> bool:
@@ -165,10 +146,13 @@ class _Reencoded(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         while not self._out:
-            data = self._f.read(1 << 16)
-            self._out = memoryview(self._text.decode(data, final=not data).encode())
-            if not data and not self._out:
+            raw = self._taken + self._f.read(1 << 16)
+            self._taken = b""
+            out = raw if self._decoder is None else self._decoder.decode(
+                raw, final=not raw).encode()
+            if not raw and not out:
                 return 0
+            self._out = memoryview(out)
         n = min(len(buffer), len(self._out))
         buffer[:n] = self._out[:n]
         self._out = self._out[n:]

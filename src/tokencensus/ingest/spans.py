@@ -203,7 +203,7 @@ def _list(obj: Any, key: str, path: str) -> list[Any]:
 def otlp_is_jsonl(source: SourceFile) -> bool:
     """True for JSONL of export requests, not one document (see
     :func:`~tokencensus.ingest.tabular.one_value_per_line`)."""
-    return one_value_per_line(source, HEAD_PROBE)
+    return one_value_per_line(source, source.head(HEAD_PROBE))
 
 
 def decode_line(raw: bytes) -> Any:

@@ -34,7 +34,7 @@ import orjson
 
 from tokencensus import schema
 from tokencensus.ingest.base import Chunk, RecordError, Reject, RowBuilder, TextFilter
-from tokencensus.ingest.sources import HEAD_BYTES, SourceFile
+from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.validate import loads, validate
 
 #: Rows per yielded chunk: large enough to amortize the store's per-batch cost, small
@@ -228,26 +228,29 @@ def json_array_records(
 LINE_CHECK_BYTES = 64 * 1024 * 1024
 
 
-def one_value_per_line(source: SourceFile, head_bytes: int = HEAD_BYTES) -> bool:
+def one_value_per_line(source: SourceFile, head: bytes | None = None) -> bool:
     """Whether ``source`` is JSONL rather than one JSON document.
 
     Its first line parses alone, or ends like a record (a damaged first record), or more
     than half of the next lines are JSON objects of their own, which a pretty-printed
     document's lines are not. A damaged first line or two must cost those lines, not
-    have the whole file read as one broken document. Lines are taken from the head, or,
-    when it holds few whole ones (records with long bodies), read from the file, each up
-    to :data:`LINE_CHECK_BYTES`.
+    have the whole file read as one broken document. Lines are taken from ``head`` (the
+    file's, read if not given), or, when it holds few whole ones (records with long
+    bodies), read from the file, each up to :data:`LINE_CHECK_BYTES`. The usual file is
+    decided by its first line alone.
     """
-    head = source.head(head_bytes)
+    head = (source.head() if head is None else head).lstrip()
     if not head.strip():
         return False
+    end = head.find(b"\n")
+    first = head[:end].strip() if end >= 0 else _first_lines(source, 1)[0]
+    if isinstance(_object_or_none(first), dict | list) or first.endswith(b"}"):
+        return True
     lines = [line.strip() for line in head.split(b"\n")]
     whole = [line for line in (lines if head.endswith(b"\n") else lines[:-1]) if line]
     if len(whole) < 5:
         whole = _first_lines(source, 5)
-    first, rest = whole[0], whole[1:]
-    if isinstance(_object_or_none(first), dict | list) or first.endswith(b"}"):
-        return True
+    rest = whole[1:]
     objects = sum(isinstance(_object_or_none(line), dict) for line in rest)
     return 2 * objects > len(rest)
 
