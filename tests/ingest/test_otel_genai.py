@@ -135,6 +135,29 @@ def test_bad_records_are_quarantined_with_line_and_reason(tmp_path: Path) -> Non
     assert all(r["file"] == str(path) for r in q)
 
 
+def test_span_times_keep_microseconds_and_are_checked_at_both_ends(tmp_path: Path) -> None:
+    """Times stay integers from the export to the ts column (no datetime per span): the
+    microsecond survives, nanoseconds are cut as a datetime would cut them, and a time a
+    datetime cannot hold or outside 2015-2100 is a reject saying which."""
+    precise = _simple_span()
+    precise["startTimeUnixNano"] = "1700000000123456789"
+    precise["endTimeUnixNano"] = 1700000001623457789
+    too_early = _simple_span()
+    too_early["startTimeUnixNano"] = 999  # under a microsecond after the epoch
+    beyond_datetime = _simple_span()
+    beyond_datetime["startTimeUnixNano"] = str(10**30)
+    path = tmp_path / "times.jsonl"
+    path.write_text("\n".join(json.dumps(_request(s))
+                              for s in (precise, too_early, beyond_datetime)) + "\n")
+    (row,), rejects, read, _ = read_all(READER, path)
+    assert read == 3
+    assert row["ts"] == dt.datetime(2023, 11, 14, 22, 13, 20, 123456, tzinfo=dt.UTC)
+    assert row["latency_ms"] == 1500.001
+    assert [r.line for r in rejects] == [2, 3]
+    assert "timestamp 1970-01-01T00:00:00+00:00 is outside 2015-2100" in rejects[0].reason
+    assert "startTimeUnixNano: expected Unix nanoseconds" in rejects[1].reason
+
+
 def test_whole_document_over_the_limit_is_refused(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spans, "MAX_DOCUMENT_BYTES", 1000)

@@ -35,7 +35,6 @@ vocabulary (status ERROR without one gives ``error``); tool_calls = number of
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from functools import partial
@@ -60,7 +59,7 @@ from tokencensus.ingest.spans import (
     span_json,
 )
 from tokencensus.ingest.tabular import RawRecord
-from tokencensus.ingest.validate import get_float, get_ts
+from tokencensus.ingest.validate import epoch_micros, get_float, get_ts
 
 _OTLP = re.compile(rb'"resource_?[sS]pans"')
 _TOOL_CALL = re.compile(r"^llm\.output_messages\.(\d+)\.message\.tool_calls\.(\d+)\.")
@@ -93,8 +92,8 @@ def _phoenix_span(obj: Any) -> Span | RecordError | None:
             attrs["openinference.span.kind"] = kind
         return Span(
             trace_id=trace_id, span_id=span_id, parent_id=obj.get("parent_id"),
-            name=str(obj.get("name") or ""), start=get_ts(obj, "start_time", "start_time"),
-            end=get_ts(obj, "end_time", "end_time"), error=obj.get("status_code") == "ERROR",
+            name=str(obj.get("name") or ""), start=_micros(obj, "start_time"),
+            end=_micros(obj, "end_time"), error=obj.get("status_code") == "ERROR",
             attrs=attrs, resource={}, path="span", raw=partial(span_json, obj),
         )
     except RecordError as e:
@@ -217,7 +216,7 @@ class OpenInferenceReader(StreamReader):
         cost = get_float(a, "llm.cost.total", "llm.cost.total")
         request_id = f"{span.trace_id}:{span.span_id}"
         text = _input_text(a) if want_text is not None and want_text(request_id) else None
-        latency = (_ms(span.end - span.start)
+        latency = ((span.end - span.start) / 1000  # microseconds
                    if span.end is not None and span.end >= span.start else None)
         record = {
             schema.REQUEST_ID: request_id,
@@ -243,5 +242,7 @@ class OpenInferenceReader(StreamReader):
         return record, text
 
 
-def _ms(delta: dt.timedelta) -> float:
-    return delta.total_seconds() * 1000
+def _micros(obj: dict[str, Any], key: str) -> int | None:
+    """A Phoenix ISO 8601 time as the Unix microseconds a :class:`Span` holds."""
+    ts = get_ts(obj, key, key)
+    return epoch_micros(ts) if ts is not None else None

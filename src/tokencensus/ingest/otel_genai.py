@@ -71,9 +71,11 @@ def is_request(span: Span) -> bool:
 
 def tool_counts(spans: list[Span]) -> dict[str, int]:
     """execute_tool spans per request span (keyed by span id), within one export request."""
-    if not any(s.attrs.get("gen_ai.operation.name") == "execute_tool" for s in spans):
+    if len(spans) < 2 or not any(
+            s.attrs.get("gen_ai.operation.name") == "execute_tool" for s in spans):
         return {}  # the usual line: one request span, no tool spans beside it
-    requests = sorted((s for s in spans if is_request(s) and s.start and s.end),
+    requests = sorted((s for s in spans
+                       if is_request(s) and s.start is not None and s.end is not None),
                       key=lambda s: s.start)  # type: ignore[arg-type,return-value]
     counts: dict[str, int] = {}
     for tool in spans:
@@ -169,7 +171,7 @@ class OtelGenAIReader(StreamReader):
         text = None
         if want_text is not None and want_text(request_id):
             text = message_text(a.get("gen_ai.input.messages"))
-        latency = ((span.end - span.start).total_seconds() * 1000
+        latency = ((span.end - span.start) / 1000  # microseconds
                    if span.end is not None and span.end >= span.start else None)
         defs = a.get("gen_ai.tool.definitions")
         record = {

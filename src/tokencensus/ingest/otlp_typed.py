@@ -128,7 +128,19 @@ def request_spans(raw: bytes) -> list[Span] | None:
 
 
 def _attributes(kvs: list[_KeyValue] | None) -> dict[str, Any]:
-    return {kv.key: _value(kv.value) for kv in kvs or ()}
+    out: dict[str, Any] = {}
+    for kv in kvs or ():
+        value = kv.value
+        # Most attributes are one plain string: take it without the general decoder.
+        # (Reading six unset fields beats building a tuple of all seven.)
+        if (value is not UNSET and value.stringValue is not UNSET
+                and value.intValue is UNSET and value.doubleValue is UNSET
+                and value.boolValue is UNSET and value.bytesValue is UNSET
+                and value.arrayValue is UNSET and value.kvlistValue is UNSET):
+            out[kv.key] = value.stringValue
+        else:
+            out[kv.key] = _value(value)
+    return out
 
 
 def _value(value: _AnyValue | UnsetType) -> Any:

@@ -31,7 +31,7 @@ import orjson
 from tokencensus.ingest.base import Chunk, Reader, RecordError
 from tokencensus.ingest.sources import SourceFile
 from tokencensus.ingest.tabular import BadRecord, RawRecord, chunks, one_chunk, one_value_per_line
-from tokencensus.ingest.validate import INT64_LIMIT, get_int, get_str, loads
+from tokencensus.ingest.validate import INT64_LIMIT, epoch_micros, get_int, get_str, loads
 
 #: A whole-file OTLP/JSON document larger than this is rejected (use JSONL export).
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -118,14 +118,16 @@ def _mapped(obj: Any, _want: Any) -> tuple[dict[str, Any], str | None]:
 
 @dataclass(slots=True)
 class Span:
-    """One span, decoded: ids as lower-case hex, times as UTC datetimes, flat attributes."""
+    """One span, decoded: ids as lower-case hex, times as Unix microseconds (what a
+    record's ``ts`` may be, see :func:`~.validate.validate`; OTLP counts time in
+    integers, so no datetime is made per span), flat attributes."""
 
     trace_id: str
     span_id: str
     parent_id: str | None
     name: str
-    start: dt.datetime | None
-    end: dt.datetime | None
+    start: int | None
+    end: int | None
     error: bool
     attrs: dict[str, Any]
     resource: dict[str, Any]
@@ -179,15 +181,16 @@ def attributes(kvs: Any) -> dict[str, Any]:
     return out
 
 
-def unix_nanos(value: Any, path: str) -> dt.datetime | None:
+def unix_nanos(value: Any, path: str) -> int | None:
+    """OTLP's Unix nanoseconds (a number, or a string per proto3 JSON) as microseconds."""
     if value is None:
         return None
     try:
         nanos = int(value)
-        if isinstance(value, bool) or nanos <= 0:
+        if isinstance(value, bool) or nanos <= 0 or nanos // 1000 > _LAST_MICROS:
             raise ValueError
-        return _EPOCH + dt.timedelta(microseconds=nanos // 1000)
-    except (TypeError, ValueError, OverflowError, OSError):
+        return nanos // 1000
+    except (TypeError, ValueError, OverflowError):
         raise RecordError(f"{path}: expected Unix nanoseconds, got {value!r:.60}") from None
 
 
@@ -237,7 +240,7 @@ def otlp_requests(source: SourceFile) -> Iterator[tuple[int, bytes, Any]]:
 
 
 HEAD_PROBE = 1 << 20
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LAST_MICROS = epoch_micros(dt.datetime.max.replace(tzinfo=dt.UTC))  # what a datetime holds
 
 
 def otlp_spans(request: Any) -> Iterator[Span | RecordError]:

@@ -98,8 +98,25 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def epoch_micros(ts: dt.datetime) -> int:
+    """Microseconds since the Unix epoch (exact: timedelta arithmetic, no floats); a
+    naive datetime is UTC."""
+    return (ts - (_EPOCH if ts.tzinfo is not None else _NAIVE_EPOCH)) // _MICROSECOND
+
+
+def micros_datetime(micros: int) -> dt.datetime:
+    """The UTC datetime of :func:`epoch_micros`; raises OverflowError past year 9999."""
+    return _EPOCH + dt.timedelta(0, 0, micros)
+
+
 _EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+_EARLIEST_MICROS, _LATEST_MICROS = epoch_micros(_EARLIEST), epoch_micros(_LATEST)
 _INT32_LIMIT = 2**31
 INT64_LIMIT = 2**63  # token counts are int64 columns
 
@@ -206,11 +223,13 @@ def validate(record: dict[str, Any]) -> None:
     """Checks a canonical record; raises RecordError naming the field and the fix."""
     if not record.get(schema.REQUEST_ID):
         raise _error("missing request id")
-    ts = record.get(schema.TS)
+    ts = record.get(schema.TS)  # a datetime, or Unix microseconds from an integer clock
     if ts is None:
         raise _error("missing timestamp")
-    if not _EARLIEST <= ts < _LATEST:
-        raise _error(f"timestamp {ts.isoformat()} is outside 2015-2100; check its unit")
+    if not (_EARLIEST_MICROS <= ts < _LATEST_MICROS if type(ts) is int
+            else _EARLIEST <= ts < _LATEST):
+        shown = micros_datetime(ts) if type(ts) is int else ts
+        raise _error(f"timestamp {shown.isoformat()} is outside 2015-2100; check its unit")
     inp, cached = record.get(schema.INPUT_TOKENS), record.get(schema.CACHED_TOKENS)
     if inp is not None and cached is not None and cached > inp:
         raise _error(f"cached tokens ({cached}) exceed input tokens ({inp})")
