@@ -84,8 +84,7 @@ def test_lenient_values_go_the_reference_way_and_keep_its_values() -> None:
     """A float intValue or two value kinds in one AnyValue: the reference decides."""
     base = orjson.loads(REQUESTS[0])
     span = base["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
-    for value in ({"intValue": 12.0}, {"intValue": True},
-                  {"intValue": "7", "stringValue": "first?"},
+    for value in ({"intValue": 12.0}, {"intValue": "7", "stringValue": "first?"},
                   {"doubleValue": 2**70}, {"stringValue": "x", "boolValue": True}):
         attrs = [*span["attributes"], {"key": "extra", "value": value}]
         raw = dumps({"resourceSpans": [{"scopeSpans": [
@@ -93,6 +92,19 @@ def test_lenient_values_go_the_reference_way_and_keep_its_values() -> None:
         assert request_spans(raw) is None
         (ref,) = otlp_spans(orjson.loads(raw))
         assert isinstance(ref, Span) and "extra" in ref.attrs
+
+
+@pytest.mark.parametrize("value", [True, 1.5, "1.5", None])
+def test_an_int_value_that_is_no_integer_is_a_reject(value: object) -> None:
+    """int() would read true or 1.5 as 1: the span is a reject, on either path."""
+    base = orjson.loads(REQUESTS[0])
+    span = base["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+    attrs = [*span["attributes"], {"key": "extra", "value": {"intValue": value}}]
+    raw = json.dumps({"resourceSpans": [{"scopeSpans": [
+        {"spans": [{**span, "attributes": attrs}]}]}]}).encode()
+    assert request_spans(raw) is None
+    (ref,) = otlp_spans(loads(raw))
+    assert isinstance(ref, RecordError) and "intValue: expected an integer" in str(ref)
 
 
 plain_value = st.recursive(

@@ -145,7 +145,11 @@ def any_value(value: Any) -> Any:
                 raise RecordError(f"stringValue: expected a string, got {v!r:.60}")
             return v
         if key == "intValue":
+            # proto3 JSON writes int64 as a string or a number; 12.0 is still twelve, but
+            # true or 1.5 is no integer (int() would make them 1).
             try:
+                if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
+                    raise ValueError
                 return int(v)
             except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
                 raise RecordError(f"intValue: expected an integer, got {v!r:.60}") from None
