@@ -143,12 +143,12 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.format_lines and args.samples.is_dir():
         formats = Table(title=f"reader throughput per JSONL format (median of {args.repeat})")
-        for col in ("format", "lines", "rows", "seconds", "lines/s"):
+        for col in ("format", "lines", "rows", "seconds", "lines/s", "1st run lines/s"):
             formats.add_column(col, justify="left" if col == "format" else "right")
-        for name, lines, rows, seconds in bench_ingest.format_throughput(
+        for name, lines, rows, seconds, first in bench_ingest.format_throughput(
                 args.samples, work, args.format_lines, args.repeat):
             formats.add_row(name, f"{lines:,}", f"{rows:,}", f"{seconds:.2f}",
-                            f"{lines / seconds:,.0f}")
+                            f"{lines / seconds:,.0f}", f"{lines / first:,.0f}")
         Console().print(formats)
         sessions = Table(title="agent session directories: files of 500 lines "
                                f"(median of {args.repeat})")

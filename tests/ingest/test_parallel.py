@@ -183,3 +183,50 @@ def test_every_error_crosses_from_a_worker_intact() -> None:
         assert vars(back) == vars(error) and back.exit_code == error.exit_code
     back = pickle.loads(pickle.dumps(raised[5]))
     assert isinstance(back, ImportError) and back.msg == raised[5].msg
+
+
+def test_files_read_in_one_shared_scope_use_one_pool_and_it_ends_with_the_scope(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest of several big files starts its workers once; a read abandoned midway
+    retires the pool (its workers may still be mapping blocks nobody collects), and the
+    next read starts a new one."""
+    from tokencensus.ingest import pipeline
+    from tokencensus.store import Store
+
+    base = GOLDEN.read_text().splitlines()
+    paths = []
+    for name in ("a", "b", "c"):
+        lines = []
+        for i in range(3_000):
+            record = json.loads(base[i % 2])
+            record["data"]["id"] = f"gen-{name}-{i}"
+            lines.append(json.dumps(record))
+        paths.append(tmp_path / f"{name}.jsonl")
+        paths[-1].write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 100_000)
+    monkeypatch.setattr(pipeline, "GROUP_FILE_BYTES", 0)  # each file a batch of its own
+    monkeypatch.setenv("TOKENCENSUS_INGEST_WORKERS", "2")
+    pools: list[parallel.ProcessPoolExecutor] = []
+
+    class CountingPool(parallel.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
+    store = Store.open(tmp_path / "store", create=True)
+    report = pipeline.ingest([str(p) for p in paths], store, classifier=None)
+    assert report.total["stored"] == 9_000 and len(report.files) == 3
+    assert len(pools) == 1 and parallel._shared is None  # one pool, shut down at the end
+    assert pools[0]._shutdown_thread
+
+    reader = OpenRouterGenerationReader()
+    with parallel.shared_workers():
+        chunks = reader.read(SourceFile(paths[0]))
+        next(chunks)
+        chunks.close()  # abandoned after its first block
+        assert parallel._shared is None and len(pools) == 2
+        rows = sum(c.rows.num_rows for c in reader.read(SourceFile(paths[1])) if c.rows)
+        assert rows == 3_000 and len(pools) == 3 and parallel._shared is pools[2]
+    assert parallel._shared is None

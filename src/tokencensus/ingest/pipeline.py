@@ -21,6 +21,7 @@ from tokencensus.classify.sampling import DEFAULT_RATE, selector
 from tokencensus.errors import InputError, UnknownFormatError
 from tokencensus.ingest.base import Reader, TextFilter, get_reader, readers
 from tokencensus.ingest.detect import detect
+from tokencensus.ingest.parallel import map_files, shared_workers
 from tokencensus.ingest.sources import SourceFile, expand, is_url
 from tokencensus.store import BatchSummary, BatchWriter, Store
 
@@ -133,6 +134,14 @@ def ingest(
         report.classify = ClassifyReport(classifier=backend.tag)
 
     want_text = selector(sample_rate)
+    with shared_workers():  # one pool of workers for all the files
+        _ingest_groups(work, store, report, backend, want_text, progress)
+    return report
+
+
+def _ingest_groups(work: list[tuple[Any, Reader]], store: Store, report: IngestReport,
+                   backend: Classifier | None, want_text: TextFilter,
+                   progress: Progress | None) -> None:
     done = 0
     for group in _groups(work):
         reader = group[0][1]
@@ -161,7 +170,6 @@ def ingest(
         if batch.summary.skipped_as is None or len(group) == 1:
             report.files.append(batch.summary)
         done += len(group)
-    return report
 
 
 def _groups(work: list[tuple[Any, Reader]]) -> Iterator[list[tuple[Any, Reader]]]:
@@ -194,8 +202,6 @@ def _read_files(todo: list[tuple[int, Any]], reader: Reader, batch: BatchWriter,
     ``todo`` pairs each source with its index among all files; ``progress`` is the
     callback and the count of all files.
     """
-    from tokencensus.ingest.parallel import map_files
-
     callback, total = progress
     sources = [source for _, source in todo]
     seen = [0] * len(sources)
