@@ -230,3 +230,10 @@ def test_files_read_in_one_shared_scope_use_one_pool_and_it_ends_with_the_scope(
         rows = sum(c.rows.num_rows for c in reader.read(SourceFile(paths[1])) if c.rows)
         assert rows == 3_000 and len(pools) == 3 and parallel._shared is pools[2]
     assert parallel._shared is None
+
+    # Files counted as large release the workers before their batch commits: one pool each.
+    monkeypatch.setattr(pipeline, "RELEASE_WORKERS_BYTES", 1)
+    again = Store.open(tmp_path / "again", create=True)
+    report = pipeline.ingest([str(p) for p in paths], again, classifier=None)
+    assert report.total["stored"] == 9_000 and len(pools) == 6
+    assert all(pool._shutdown_thread for pool in pools[3:])

@@ -225,9 +225,20 @@ def shared_workers() -> Iterator[None]:
         yield
     finally:
         _scopes -= 1
-        if _scopes == 0 and _shared is not None:
-            _shared.shutdown(cancel_futures=True)
-            _shared = None
+        if _scopes == 0:
+            release_shared_workers()
+
+
+def release_shared_workers() -> None:
+    """Shut the shared pool down now; the next read in the scope starts a new one.
+
+    Idle workers keep the memory their last blocks grew (about 70 MB each): a caller
+    about to do memory-heavy work of its own, such as committing a large batch, frees it.
+    """
+    global _shared
+    if _shared is not None:
+        _shared.shutdown(cancel_futures=True)
+        _shared = None
 
 
 @contextmanager
