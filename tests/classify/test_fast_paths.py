@@ -97,13 +97,14 @@ def _word_hash(cps: list[int]) -> int:
     return sum(c * pow(_M, k, 1 << 64) for k, c in enumerate(cps)) & _WRAP  # first char: M^0
 
 
-def _reference_hashes(text: str) -> list[int]:
-    """Raw salted hashes of ``text``'s char 2-4-grams and word uni/bigrams, one by one."""
+def _reference_hashes(text: str) -> tuple[list[int], list[int]]:
+    """Raw salted hashes of ``text``'s char 2-4-grams and of its word uni/bigrams."""
     cp = list(np.frombuffer(features._codepoints(features.clip(text)), "<u4").tolist())
-    out = []
+    chars = []
     for n in (2, 3, 4):
         salt = (n * 0x9E3779B97F4A7C15) & _WRAP
-        out += [(_poly(cp[i : i + n]) + salt) & _WRAP for i in range(len(cp) - n + 1)]
+        chars += [(_poly(cp[i : i + n]) + salt) & _WRAP for i in range(len(cp) - n + 1)]
+    out: list[int] = []
     words, run = [], []
     for c in [*cp, 32]:
         if _is_word(c):
@@ -114,13 +115,17 @@ def _reference_hashes(text: str) -> list[int]:
         run = []
     out += [(w + 0x51ED27) & _WRAP for w in words]
     out += [(a * _M + b + 0xB16A) & _WRAP for a, b in itertools.pairwise(words)]
-    return out
+    return chars, out
 
 
 def _reference_sparse(text: str) -> dict[int, float]:
     """Hashed, signal and topic columns before normalising, per the module's rules."""
-    raw = _reference_hashes(text)
-    found = {c: 1.0 + float(np.log(np.float32(n))) for c, n in Counter(map(_mix, raw)).items()}
+    chars, words = _reference_hashes(text)
+    raw = chars + words
+    found: dict[int, float] = Counter()
+    for kind, weight in ((chars, features.CHAR_WEIGHT), (words, features.WORD_WEIGHT)):
+        for c, n in Counter(map(_mix, kind)).items():
+            found[c] += weight * (1.0 + float(np.log(np.float32(n))))
     fired = signals.scan(text).fired
     for k, name in enumerate(signals.SIGNAL_NAMES):
         if name in fired:
@@ -158,6 +163,22 @@ def test_a_batch_gives_each_prompt_its_own_features() -> None:
         assert np.array_equal(vals, alone_vals) and vals.dtype == np.float32
     for text, (cols, vals) in list(zip(texts, batch, strict=True))[::25]:
         _check_against_reference(text, cols, vals)
+
+
+def test_a_column_both_kinds_hit_adds_their_weights() -> None:
+    # Raw hashes 7 (char, twice; then word once), 9 (word) for prompt 0; 7 (word) for prompt 1.
+    raw = np.array([7, 7, 7, 9, 7], np.uint64)
+    owner = np.array([0, 0, 0, 0, 1])
+    keys, weights = features._hashed_weights(raw, owner, 2, 2)
+    seven, nine = (int(features._finish(np.array([h], np.uint64))[0]) for h in (7, 9))
+    n = features.N_HASHED
+    got = dict(zip(keys.tolist(), weights.tolist(), strict=True))
+    assert len(got) == 3 and got[n + seven] == pytest.approx(features.WORD_WEIGHT)
+    assert got[seven] == pytest.approx(features.CHAR_WEIGHT * (1 + np.log(2))
+                                       + features.WORD_WEIGHT)
+    assert got[nine] == pytest.approx(features.WORD_WEIGHT)
+    empty = features._hashed_weights(np.zeros(0, np.uint64), np.zeros(0, np.int64), 0, 1)
+    assert len(empty[0]) == len(empty[1]) == 0
 
 
 # Signals: FastSearch against plain ``pattern.search`` / ``.match``.

@@ -131,7 +131,7 @@ class BuiltinClassifier(Classifier):
     """Offline, CPU-only default classifier."""
 
     name: ClassVar[str] = "builtin"
-    version: ClassVar[str] = "3"  # the shipped model's; the tag follows the loaded model
+    version: ClassVar[str] = "4"  # the shipped model's; the tag follows the loaded model
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model or load_model()
