@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tokencensus.classify.base import get_classifier_class
 from tokencensus.classify.builtin import BuiltinClassifier
 from tokencensus.classify.evaluation import benchmark_texts, evaluate, score
+from tokencensus.classify.signals import scan
 from tokencensus.classify.taxonomy import BY_NAME, NAMES
 
 HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
@@ -58,6 +59,22 @@ def test_long_agent_transcript_is_programming(clf: BuiltinClassifier) -> None:
                   "\"Read\", \"path\": \"src/app.py\"}</tool_call>\n" * 2000)
     label = clf.classify([transcript])[0]
     assert label.category == "programming"
+
+
+@pytest.mark.parametrize(("text", "signal", "fires"), [
+    ("how would I say 'more bread please' in French", "translate", True),
+    ("What's the Spanish word for pasta?", "translate", True),
+    ("What does 'saudade' mean in English?", "translate", True),
+    ("这句话用英语怎么说？", "translate", True),
+    ("¿Cómo se dice 'thank you' en japonés?", "translate", True),
+    ("Write a story in English about a dragon", "translate", False),
+    ("He said the meeting is on Monday.", "translate", False),
+    ("Play the role of a financial advisor and plan my budget.", "persona_you_are", True),
+    ("I want you to act as a Linux terminal.", "persona_you_are", True),
+    ("Explain the role of mitochondria.", "persona_you_are", False),
+])
+def test_signals_fire_on_what_they_name(text: str, signal: str, fires: bool) -> None:
+    assert (signal in scan(text).fired) is fires
 
 
 @pytest.mark.parametrize("text", ["", " \n\t ", "???", "\x00\x01\x02", "🙂🙂🙂"])

@@ -75,10 +75,12 @@ _SIGNALS: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]]] = {
         ),
     ),
     "persona_you_are": (
-        ("you", "act as", "pretend", "imagine", "embody", "role", "你", "ты", "eres"),
+        ("you", "act as", "pretend", "imagine", "embody", "role", "part of", "你", "ты",
+         "eres"),
         re.compile(
             r"\s*(?:you are|you're|you will (?:be|play)|pretend (?:to be|you are)|"
-            r"imagine you are|act as|embody|take on the role|assume the role|你是|你现在是|"
+            r"imagine you are|act as|embody|take on the role|assume the role|"
+            r"play the (?:role|part) of|i want you to (?:act|play|pretend|be)|你是|你现在是|"
             r"ты\s|eres\s|tú eres)",
             re.I,
         ),
@@ -130,12 +132,19 @@ _SIGNALS: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]]] = {
     ),
     "translate": (
         ("translat", "翻译", "翻譯", "翻訳", "번역", "перев", "tradu", "übersetz", "vertaal",
-         "tłumacz", "แปล", "dịch"),
+         "tłumacz", "แปล", "dịch", "say", "said", "word", "phrase", "term", "mean in",
+         "怎么说", "怎麼說", "как сказать", "se dice", "dit-on", "sagt man", "se diz"),
         re.compile(
             r"\btranslat(?:e|ion|ing)\b[^\n]{0,80}\b(?:into|to|from)\s+(?:" + _LANGS + r")\b|"
             r"^\s*translate\b|\bin (?:" + _LANGS + r")\b[^\n]{0,40}\btranslat|"
             r"翻译|翻譯|翻訳|번역|перев(?:еди|ести|од)|traduc[ei]|tradu(?:is|ire|za|zca)|"
-            r"übersetz|vertaal|tłumacz|แปล|dịch",
+            r"übersetz|vertaal|tłumacz|แปล|dịch|"
+            # Asking how something is said, or for another language's word: "how do I
+            # say thank you in French", "the Spanish word for pasta", "¿cómo se dice?".
+            r"\b(?:say|said)\b[^\n]{0,80}\bin (?:" + _LANGS + r")\b|"
+            r"\b(?:" + _LANGS + r") (?:word|words|phrase|term|expression|equivalent) for\b|"
+            r"\bmean in (?:" + _LANGS + r")\b|"
+            r"怎么说|怎麼說|как сказать|c[oó]mo se dice|comment dit-on|wie sagt man|como se diz",
             re.I | re.M,
         ),
     ),
