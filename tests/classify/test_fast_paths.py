@@ -188,8 +188,10 @@ def _plain_fired(text: str) -> frozenset[str]:
     window = signals._window(text)
     low = window.lower()
     fired = set()
-    for name, (needles, pattern) in signals._SIGNALS.items():
-        if not any(n in low for n in needles):
+    cues = [(name, cue, low) for name, cue in signals._SIGNALS.items()]
+    cues += [(name, cue, " " + low) for name, cue in signals._MORE_CUES.items()]
+    for name, (needles, pattern), haystack in cues:
+        if not any(n in haystack for n in needles):
             continue
         find = pattern.match if name == "persona_you_are" else pattern.search if pattern else None
         if find is None or find(window):
@@ -208,7 +210,7 @@ def test_signals_equal_plain_regex_search(text: str) -> None:
         assert plain in (None, subtag_for(category, text))
 
 
-_ALL_SEARCHES = [*signals._SEARCHES.values(), signals._CARD,
+_ALL_SEARCHES = [*signals._SEARCHES.values(), *signals._MORE_SEARCHES.values(), signals._CARD,
                  *(fastsearch.FastSearch(p) for rules in _SUBTAGS.values() for p, _ in rules)]
 _BRANCHES = [(search, k, source) for search in _ALL_SEARCHES for k, source in enumerate(
     [search.pattern.pattern] if len(search.branches) == 1
