@@ -162,9 +162,9 @@ _MORE_CUES: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str]]]] = {
     # Asking how something is said, or for another language's word: "how do I say
     # thank you in French", "the Spanish word for pasta", "¿cómo se dice?".
     "translate": (
-        (" say", "\nsay", " said", "\nsaid", "mean in", "word for", "words for", "phrase for", "term for",
-         "expression for", "equivalent for", "怎么说", "怎麼說", "как сказать", "se dice",
-         "dit-on", "sagt man", "se diz"),
+        (" say", "\nsay", " said", "\nsaid", "mean in", "word for", "words for",
+         "phrase for", "term for", "expression for", "equivalent for", "怎么说", "怎麼說",
+         "как сказать", "se dice", "dit-on", "sagt man", "se diz"),
         re.compile(
             r"\b(?:say|said)\b[^\n]{0,80}\bin (?:" + _LANGS + r")\b|"
             r"\b(?:" + _LANGS + r") (?:word|words|phrase|term|expression|equivalent) for\b|"
