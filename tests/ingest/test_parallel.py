@@ -191,7 +191,7 @@ def test_files_read_in_one_shared_scope_use_one_pool_and_it_ends_with_the_scope(
     retires the pool (its workers may still be mapping blocks nobody collects), and the
     next read starts a new one."""
     from tokencensus.ingest import pipeline
-    from tokencensus.store import Store
+    from tokencensus.store import BatchWriter, Store
 
     base = GOLDEN.read_text().splitlines()
     paths = []
@@ -231,9 +231,45 @@ def test_files_read_in_one_shared_scope_use_one_pool_and_it_ends_with_the_scope(
         assert rows == 3_000 and len(pools) == 3 and parallel._shared is pools[2]
     assert parallel._shared is None
 
-    # Files counted as large release the workers before their batch commits: one pool each.
+    # A read abandoned after the pool was released and replaced retires only its own pool.
+    with parallel.shared_workers():
+        first = reader.read(SourceFile(paths[0]))
+        next(first)
+        parallel.release_shared_workers()
+        second = reader.read(SourceFile(paths[1]))
+        next(second)
+        first.close()
+        assert parallel._shared is pools[4] and len(pools) == 5
+        rows = sum(c.rows.num_rows for c in second if c.rows)
+        assert rows > 0 and parallel._shared is pools[4]
+
+    # Large batches release the workers before they commit: one pool each.
     monkeypatch.setattr(pipeline, "RELEASE_WORKERS_BYTES", 1)
+    pools_at_commit: list[object] = []
+    commit = BatchWriter._commit
+
+    def noting_commit(self: BatchWriter) -> None:
+        pools_at_commit.append(parallel._shared)
+        commit(self)
+
+    monkeypatch.setattr(BatchWriter, "_commit", noting_commit)
     again = Store.open(tmp_path / "again", create=True)
     report = pipeline.ingest([str(p) for p in paths], again, classifier=None)
-    assert report.total["stored"] == 9_000 and len(pools) == 6
-    assert all(pool._shutdown_thread for pool in pools[3:])
+    assert report.total["stored"] == 9_000 and len(pools) == 8
+    assert pools_at_commit == [None, None, None]
+
+
+def test_a_file_rotated_away_after_its_read_still_commits(tmp_path: Path) -> None:
+    """Log rotation may rename a file while it is ingested: what was read is stored."""
+    from tokencensus.ingest import pipeline
+    from tokencensus.store import Store
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(GOLDEN.read_bytes())
+
+    def rotate(index: int, total: int, name: str, seen: int) -> None:
+        path.unlink(missing_ok=True)
+
+    store = Store.open(tmp_path / "store", create=True)
+    report = pipeline.ingest([str(path)], store, classifier=None, progress=rotate)
+    assert report.total["read"] == 2 and report.total["stored"] == 2

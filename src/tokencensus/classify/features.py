@@ -43,8 +43,8 @@ TOPIC_WEIGHT: Final = 1.0
 # and embedding columns, the model leans on what carries across sources: macro-F1 on
 # sources held out whole rose from 0.490 (both at 1, C=10) to 0.540 (0.2 and 0.5, C=2),
 # while on held-back prompts of seen sources it stayed at 0.81 (0.82 before). Dropping
-# character n-grams outright scored 0.543 held out but 0.787 on seen sources; see
-# data/classifier/evaluation.md.
+# character n-grams outright scored 0.543 held out but 0.787 on seen sources (every
+# variant: data/classifier/experiments.md).
 CHAR_WEIGHT: Final = 0.2
 WORD_WEIGHT: Final = 0.5
 EMBEDDING_WEIGHT: Final = 1.0

@@ -80,7 +80,8 @@ _SIGNALS: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]]] = {
         re.compile(
             r"\s*(?:you are|you're|you will (?:be|play)|pretend (?:to be|you are)|"
             r"imagine you are|act as|embody|take on the role|assume the role|"
-            r"play the (?:role|part) of|i want you to (?:act|play|pretend|be)|你是|你现在是|"
+            r"play the (?:role|part) of|i want you to (?:act as|play|pretend|be (?:a|an|my)\b)|"
+            r"你是|你现在是|"
             r"ты\s|eres\s|tú eres)",
             re.I,
         ),
@@ -155,20 +156,23 @@ _SIGNALS: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]]] = {
 SIGNAL_NAMES: Final = tuple(_SIGNALS)
 # Further cues that fire a signal's column, each behind its own needles: their common
 # words ("say", "word") would otherwise send most prompts through the column's long main
-# pattern (translate cost 48 us a prompt instead of 19 with these inside it). Needles
-# with a leading space must start a word ("say", not "essay"); they are checked against
-# the text with a space in front, so a prompt may also start with them.
+# pattern (on the bench mix, translate cost 48 us a prompt with these inside it; 28
+# behind their own needles, 19 without them). A needle that opens with a space, newline,
+# tab, quote or bracket must start a word ("say", not "essay"); needles are checked
+# against the text with a space in front, so a prompt may also start with one.
 _MORE_CUES: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str]]]] = {
     # Asking how something is said, or for another language's word: "how do I say
     # thank you in French", "the Spanish word for pasta", "¿cómo se dice?".
     "translate": (
-        (" say", "\nsay", " said", "\nsaid", "mean in", "word for", "words for",
+        (" say", "\nsay", "\tsay", "'say", '"say', "(say", " said", "\nsaid", "\tsaid",
+         "'said", '"said', "(said", "mean in", "word for", "words for",
          "phrase for", "term for", "expression for", "equivalent for", "怎么说", "怎麼說",
          "как сказать", "se dice", "dit-on", "sagt man", "se diz"),
         re.compile(
-            r"\b(?:say|said)\b[^\n]{0,80}\bin (?:" + _LANGS + r")\b|"
+            r"\b(?:say|said)\b[^\n.?!]{0,60}\bin (?:" + _LANGS + r")\b|"
             r"\b(?:" + _LANGS + r") (?:word|words|phrase|term|expression|equivalent) for\b|"
-            r"\bmean in (?:" + _LANGS + r")\b|"
+            # "mean in English?" but not "mean in English literature"
+            r"\bmean in (?:" + _LANGS + r")\b(?!\s+[a-z])|"
             r"怎么说|怎麼說|как сказать|c[oó]mo se dice|comment dit-on|wie sagt man|como se diz",
             re.I,
         ),

@@ -22,9 +22,11 @@ memory only, like everything else a reader produces.
 
 Workers start from a fork server (see :func:`_context`), so a file costs no
 interpreter start-up once the first one has paid it. Inside :func:`shared_workers`
-(an ingest holds one for all its files) every file is read by the same pool: starting
+(an ingest holds one for all its files) files are read by the same pool: starting
 two workers, importing the reader and loading the model catalog in each cost about
-0.1 s a file, a twentieth of reading 200,000 OTLP lines.
+0.1 s a file, a twentieth of reading 200,000 OTLP lines. The ingest releases the pool
+before committing a large batch (:func:`release_shared_workers`); the next file starts
+a new one.
 
 ``TOKENCENSUS_INGEST_WORKERS`` sets the worker count (default: all cores; 1
 disables the pool).
@@ -232,7 +234,7 @@ def shared_workers() -> Iterator[None]:
 def release_shared_workers() -> None:
     """Shut the shared pool down now; the next read in the scope starts a new one.
 
-    Idle workers keep the memory their last blocks grew (about 70 MB each): a caller
+    Idle workers keep the memory their last blocks grew (about 65 MB each): a caller
     about to do memory-heavy work of its own, such as committing a large batch, frees it.
     """
     global _shared
@@ -254,13 +256,16 @@ def _pool(count: int, map_block: Callable[..., Any]) -> Iterator[ProcessPoolExec
             _shared.shutdown(cancel_futures=True)
         _shared = ProcessPoolExecutor(max_workers=count, mp_context=_context(map_block))
         _shared_count = count
+    pool = _shared
     try:
-        yield _shared
+        yield pool
     except BaseException:
-        # A failed or abandoned read (an error, a closed generator) retires the pool: its
-        # workers may still be busy with blocks nobody will collect, or be dead.
-        _shared.shutdown(wait=False, cancel_futures=True)
-        _shared = None
+        # A failed or abandoned read (an error, a closed generator) retires its pool: the
+        # workers may still be busy with blocks nobody will collect, or be dead. The pool
+        # may already have been released and replaced; a newer read's pool is left alone.
+        pool.shutdown(wait=False, cancel_futures=True)
+        if _shared is pool:
+            _shared = None
         raise
 
 

@@ -32,10 +32,10 @@ COUNTS = ("read", "stored", "duplicate", "quarantined")
 #: same format (a directory of agent sessions is thousands of such files); see Store.batch.
 GROUP_FILE_BYTES = 4 * 1024 * 1024
 GROUP_MAX_FILES = 1_000
-#: Before committing the batch of a file at least this large, the idle workers are shut
-#: down: the commit's DuckDB dedupe then has their memory (a 2 GB file peaked at 997 MiB
-#: of RSS with them alive, 868 without), and restarting them (~0.1 s) is small beside
-#: reading such a file.
+#: Before committing a batch whose files hold at least this many bytes, the idle workers
+#: are shut down: the commit's DuckDB dedupe then has their memory (a 2 GB file peaked at
+#: 997 MiB of RSS with them alive, 866 without), and restarting them (~0.1 s) is small
+#: beside reading that much.
 RELEASE_WORKERS_BYTES = 256 * 1024 * 1024
 
 
@@ -167,8 +167,10 @@ def _ingest_groups(work: list[tuple[Any, Reader]], store: Store, report: IngestR
                 # (index of the file among all files, the source) of the files to read
                 todo = [(done + offset, source) for offset, (source, _) in enumerate(group)
                         if len(group) == 1 or str(source.path) in members]
+                # Sized before reading: a log rotated away meanwhile must not fail the batch.
+                large = _bytes(group) >= RELEASE_WORKERS_BYTES
                 _read_files(todo, reader, batch, stage, want_text, (progress, len(work)))
-                if _bytes(group) >= RELEASE_WORKERS_BYTES:
+                if large:
                     release_shared_workers()
                 if stage:
                     stage.flush()
