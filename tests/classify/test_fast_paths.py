@@ -188,10 +188,9 @@ def _plain_fired(text: str) -> frozenset[str]:
     window = signals._window(text)
     low = window.lower()
     fired = set()
-    cues = [(name, cue, low) for name, cue in signals._SIGNALS.items()]
-    cues += [(name, cue, " " + low) for name, cue in signals._MORE_CUES.items()]
-    for name, (needles, pattern), haystack in cues:
-        if not any(n in haystack for n in needles):
+    padded = " " + low  # needles may ask for a word start (see signals._MORE_CUES)
+    for name, (needles, pattern) in [*signals._SIGNALS.items(), *signals._MORE_CUES.items()]:
+        if not any(n in padded for n in needles):
             continue
         find = pattern.match if name == "persona_you_are" else pattern.search if pattern else None
         if find is None or find(window):

@@ -254,9 +254,11 @@ def _hashed_weights(raw: np.ndarray, owner: np.ndarray, n_char: int, n_texts: in
     weights = (np.where(kinded & 1, np.float32(WORD_WEIGHT), np.float32(CHAR_WEIGHT))
                * (1.0 + np.log(counts.astype(np.float32))))
     keys = kinded >> 1
+    if not len(keys):
+        return keys, weights
     # A column both kinds hit comes twice in a row: add the two.
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
-    return keys[starts], np.add.reduceat(weights, starts) if len(keys) else weights
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(weights, starts)
 
 
 def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:

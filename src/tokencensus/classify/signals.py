@@ -158,8 +158,8 @@ SIGNAL_NAMES: Final = tuple(_SIGNALS)
 # words ("say", "word") would otherwise send most prompts through the column's long main
 # pattern (on the bench mix, translate cost 48 us a prompt with these inside it; 28
 # behind their own needles, 19 without them). A needle that opens with a space, newline,
-# tab, quote or bracket must start a word ("say", not "essay"); needles are checked
-# against the text with a space in front, so a prompt may also start with one.
+# tab, quote or bracket must start a word ("say", not "essay"); every needle is checked
+# against the lower-cased text with a space in front, so a prompt may start with one.
 _MORE_CUES: Final[dict[str, tuple[tuple[str, ...], re.Pattern[str]]]] = {
     # Asking how something is said, or for another language's word: "how do I say
     # thank you in French", "the Spanish word for pasta", "¿cómo se dice?".
@@ -184,6 +184,12 @@ _SEARCHES: Final = {
     for name, (_, pattern) in _SIGNALS.items() if pattern is not None
 }
 _MORE_SEARCHES: Final = {name: FastSearch(pattern) for name, (_, pattern) in _MORE_CUES.items()}
+# Each signal's cues as (needles, search or None: the needles alone decide).
+_CUES: Final = {
+    name: ((needles, _SEARCHES.get(name)),
+           *(((_MORE_CUES[name][0], _MORE_SEARCHES[name]),) if name in _MORE_CUES else ()))
+    for name, (needles, _) in _SIGNALS.items()
+}
 
 # Signals strong enough to decide the category by themselves (checked in this order).
 RULES: Final[tuple[tuple[str, str, str], ...]] = (
@@ -200,16 +206,11 @@ _TRANSLATE_HEAD: Final = re.compile(
 _CARD: Final = FastSearch(re.compile(r"\{\{char\}\}|\{\{user\}\}|\bfirst_mes\b|<START>", re.I))
 
 
-def _fires(name: str, window: str, low: str) -> bool:
-    needles, pattern = _SIGNALS[name]
-    if any(map(low.__contains__, needles)) and (
-            pattern is None or _SEARCHES[name].found(window, low)):
-        return True
-    if name not in _MORE_CUES:
-        return False
-    needles = _MORE_CUES[name][0]
-    return (any(map((" " + low).__contains__, needles))
-            and _MORE_SEARCHES[name].found(window, low))
+def _fires(name: str, window: str, low: str, padded: str) -> bool:
+    """Whether a cue of signal ``name`` occurs; ``padded`` is " " + ``low``."""
+    return any(any(map(padded.__contains__, needles))
+               and (search is None or search.found(window, low))
+               for needles, search in _CUES[name])
 
 
 def _window(text: str) -> str:
@@ -230,7 +231,8 @@ def scan(text: str) -> Scan:
     """The signals that fire on ``text`` and the rule's decision, from one read."""
     window = _window(text)
     low = window.lower()
-    fired = frozenset(n for n in SIGNAL_NAMES if _fires(n, window, low))
+    padded = " " + low
+    fired = frozenset(n for n in SIGNAL_NAMES if _fires(n, window, low, padded))
     return Scan(fired, _decide(text, window, low, fired))
 
 

@@ -148,7 +148,7 @@ def _ingest_groups(work: list[tuple[Any, Reader]], store: Store, report: IngestR
                    backend: Classifier | None, want_text: TextFilter,
                    progress: Progress | None) -> None:
     done = 0
-    for group in _groups(work):
+    for group, size in _groups(work):
         reader = group[0][1]
         if len(group) == 1:
             source = group[0][0]
@@ -167,10 +167,8 @@ def _ingest_groups(work: list[tuple[Any, Reader]], store: Store, report: IngestR
                 # (index of the file among all files, the source) of the files to read
                 todo = [(done + offset, source) for offset, (source, _) in enumerate(group)
                         if len(group) == 1 or str(source.path) in members]
-                # Sized before reading: a log rotated away meanwhile must not fail the batch.
-                large = _bytes(group) >= RELEASE_WORKERS_BYTES
                 _read_files(todo, reader, batch, stage, want_text, (progress, len(work)))
-                if large:
+                if size >= RELEASE_WORKERS_BYTES:
                     release_shared_workers()
                 if stage:
                     stage.flush()
@@ -181,25 +179,25 @@ def _ingest_groups(work: list[tuple[Any, Reader]], store: Store, report: IngestR
         done += len(group)
 
 
-def _groups(work: list[tuple[Any, Reader]]) -> Iterator[list[tuple[Any, Reader]]]:
-    """Runs of small files of one format, each run one batch; other sources alone."""
+def _groups(work: list[tuple[Any, Reader]]) -> Iterator[tuple[list[tuple[Any, Reader]], int]]:
+    """Runs of small files of one format, each run one batch; other sources alone. Each
+    with its bytes, taken before reading (a database source counts none), so a log
+    rotated away while it is read does not fail its batch."""
     run: list[tuple[Any, Reader]] = []
+    run_bytes = 0
     for source, reader in work:
-        small = isinstance(source, SourceFile) and source.path.stat().st_size < GROUP_FILE_BYTES
+        size = source.path.stat().st_size if isinstance(source, SourceFile) else 0
+        small = isinstance(source, SourceFile) and size < GROUP_FILE_BYTES
         if run and (not small or reader.name != run[0][1].name or len(run) >= GROUP_MAX_FILES):
-            yield run
-            run = []
+            yield run, run_bytes
+            run, run_bytes = [], 0
         if small:
             run.append((source, reader))
+            run_bytes += size
         else:
-            yield [(source, reader)]
+            yield [(source, reader)], size
     if run:
-        yield run
-
-
-def _bytes(group: list[tuple[Any, Reader]]) -> int:
-    return sum(source.path.stat().st_size for source, _ in group
-               if isinstance(source, SourceFile))
+        yield run, run_bytes
 
 
 def _common_folder(group: list[tuple[Any, Reader]]) -> str:
